@@ -1,0 +1,191 @@
+//! Domain names: canonical form (lower-case ASCII after IDNA, no trailing dot) and the
+//! organization a domain belongs to (its registrable domain by the Public Suffix List).
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use publicsuffix::{List, Psl as _};
+
+/// The Public Suffix List, ICANN and private sections, vendored (see `data/SOURCES.md`).
+static PUBLIC_SUFFIXES: LazyLock<List> = LazyLock::new(|| {
+    List::from_bytes(include_bytes!("../data/public_suffix_list.dat"))
+        .unwrap_or_else(|_| List::new())
+});
+
+/// A domain name in canonical form: lower-case, ASCII (IDN labels as `xn--` punycode),
+/// without a trailing dot, every label 1 to 63 bytes, at most 253 bytes in all.
+///
+/// Two spellings of one domain compare equal once parsed:
+///
+/// ```
+/// use sendguard_core::DomainName;
+///
+/// let unicode = DomainName::parse("Bücher.Example.").unwrap();
+/// let ascii = DomainName::parse("xn--bcher-kva.example").unwrap();
+/// assert_eq!(unicode, ascii);
+/// assert_eq!(ascii.as_str(), "xn--bcher-kva.example");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DomainName(String);
+
+impl DomainName {
+    /// Canonicalizes `text`, or returns `None` when it is not a domain name.
+    pub fn parse(text: &str) -> Option<DomainName> {
+        let text = text.trim();
+        let text = text.strip_suffix('.').unwrap_or(text);
+        let ascii = if text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+        {
+            text.to_ascii_lowercase()
+        } else {
+            idna::domain_to_ascii(text).ok()?
+        };
+        let valid = !ascii.is_empty()
+            && ascii.len() <= 253
+            && ascii.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+            });
+        valid.then_some(DomainName(ascii))
+    }
+
+    /// The canonical text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether this domain is `other` or a subdomain of it (`sales.example.com` is within
+    /// `example.com`; `corp.example.com.evil.net` is not).
+    pub fn is_within(&self, other: &DomainName) -> bool {
+        self.0 == other.0
+            || (self.0.len() > other.0.len()
+                && self.0.ends_with(other.0.as_str())
+                && self.0.as_bytes()[self.0.len() - other.0.len() - 1] == b'.')
+    }
+
+    /// This domain, then each parent down to the top-level label:
+    /// `a.b.example` → `a.b.example`, `b.example`, `example`.
+    pub fn self_and_parents(&self) -> impl Iterator<Item = &str> {
+        let text = self.0.as_str();
+        std::iter::once(text).chain(
+            text.match_indices('.')
+                .map(move |(index, _)| &text[index + 1..]),
+        )
+    }
+
+    /// The registrable domain by the Public Suffix List, if this domain has one (a bare
+    /// public suffix like `co.uk` has none).
+    pub fn registrable(&self) -> Option<DomainName> {
+        let found = PUBLIC_SUFFIXES.domain(self.0.as_bytes())?;
+        let text = std::str::from_utf8(found.as_bytes()).ok()?;
+        Some(DomainName(text.to_string()))
+    }
+}
+
+impl serde::Serialize for DomainName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DomainName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        DomainName::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not a domain name")))
+    }
+}
+
+impl fmt::Display for DomainName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The organization a domain belongs to: its registrable domain, or the domain itself
+/// when it has none (a bare suffix, a single label).
+///
+/// ```
+/// use sendguard_core::{organization_of, DomainName};
+///
+/// let org = |d: &str| organization_of(&DomainName::parse(d).unwrap()).to_string();
+/// assert_eq!(org("mail.sales.example.co.uk"), "example.co.uk");
+/// assert_eq!(org("alice.github.io"), "alice.github.io"); // private section
+/// ```
+pub fn organization_of(domain: &DomainName) -> DomainName {
+    domain.registrable().unwrap_or_else(|| domain.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> DomainName {
+        DomainName::parse(text).unwrap()
+    }
+
+    #[test]
+    fn canonical_form() {
+        assert_eq!(d("EXAMPLE.com.").as_str(), "example.com");
+        assert_eq!(d("bücher.example"), d("XN--BCHER-KVA.example"));
+        for bad in [
+            "",
+            ".",
+            "a..b",
+            "ex ample.com",
+            "-.",
+            &"a".repeat(64),
+            "a@b",
+        ] {
+            assert_eq!(DomainName::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn within_is_label_aligned() {
+        assert!(d("example.com").is_within(&d("example.com")));
+        assert!(d("sales.example.com").is_within(&d("example.com")));
+        assert!(!d("badexample.com").is_within(&d("example.com")));
+        assert!(!d("corp.example.evil.net").is_within(&d("example.net")));
+        assert!(!d("example.com").is_within(&d("sales.example.com")));
+    }
+
+    #[test]
+    fn parents() {
+        let domain = d("a.b.example");
+        let all: Vec<_> = domain.self_and_parents().collect();
+        assert_eq!(all, ["a.b.example", "b.example", "example"]);
+    }
+
+    /// The official vectors, `checkPublicSuffix('domain', 'expected' | null);`.
+    #[test]
+    fn public_suffix_list_test_vectors() {
+        let mut ran = 0;
+        for line in include_str!("../data/test_psl.txt").lines() {
+            let Some(args) = line
+                .trim()
+                .strip_prefix("checkPublicSuffix(")
+                .and_then(|rest| rest.strip_suffix(");"))
+            else {
+                continue;
+            };
+            let (input, expected) = args.split_once(", ").expect("two arguments");
+            let unquote = |s: &str| (s != "null").then(|| s.trim_matches('\'').to_string());
+            let input = unquote(input);
+            let expected = unquote(expected).map(|e| d(&e));
+            let actual = input
+                .as_deref()
+                .and_then(DomainName::parse)
+                .and_then(|domain| domain.registrable());
+            assert_eq!(actual, expected, "checkPublicSuffix({input:?})");
+            ran += 1;
+        }
+        assert!(ran > 50, "only {ran} PSL vectors ran");
+    }
+}

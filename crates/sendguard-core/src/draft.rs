@@ -1,0 +1,250 @@
+//! The draft: what the user is about to send, as every front end describes it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::address::Address;
+use crate::error::{InputError, InputErrorKind};
+
+/// The largest draft (JSON or `.eml`) the checker reads, in bytes. Mail servers refuse
+/// far smaller messages; anything bigger is not a draft but a mistake.
+pub const MAX_INPUT_BYTES: usize = 100 * 1024 * 1024;
+
+/// The most recipients (To + Cc + Bcc) a draft may have. Exchange Online stops at
+/// 1,000 per message (500 per field on classic Outlook); 100,000 leaves room for
+/// every client while keeping a hostile input from turning into a hang.
+pub const MAX_RECIPIENTS: usize = 100_000;
+
+/// A message about to be sent.
+///
+/// Built by a front end from its mail client's API ([`Draft::from_json`]) or from a
+/// saved message ([`Draft::from_eml`]). Every field is optional in JSON.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Draft {
+    /// The sender. Without a policy list of internal domains, the sender's organization
+    /// is what counts as internal.
+    pub from: Option<Address>,
+    /// Recipients everyone sees.
+    pub to: Vec<Address>,
+    /// Recipients everyone sees, in copy.
+    pub cc: Vec<Address>,
+    /// Recipients nobody else sees.
+    pub bcc: Vec<Address>,
+    /// The subject line.
+    pub subject: String,
+    /// The body as plain text.
+    pub body: String,
+    /// The attachments, in order.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file attached to a draft.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    /// The file name as the recipient will see it.
+    pub name: String,
+    /// The declared media type (`application/pdf`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// Size in bytes.
+    #[serde(default)]
+    pub size: u64,
+    /// The content, when the front end provides it (base64 in JSON).
+    #[serde(
+        default,
+        rename = "content_base64",
+        with = "base64_content",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content: Option<Vec<u8>>,
+}
+
+/// One of the three recipient fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Field {
+    /// To.
+    To,
+    /// Cc.
+    Cc,
+    /// Bcc.
+    Bcc,
+}
+
+impl Draft {
+    /// Reads a draft from the JSON shape the add-ins send (see `docs/formats.md`).
+    ///
+    /// Unknown fields are errors, so a front end that misspells `cc` is caught in its
+    /// tests instead of silently checking nothing.
+    pub fn from_json(text: &str) -> Result<Draft, InputError> {
+        if text.len() > MAX_INPUT_BYTES {
+            return Err(too_large(text.len()));
+        }
+        if text.trim().is_empty() {
+            return Err(InputError::new(
+                InputErrorKind::Empty,
+                "the draft is empty: expected a JSON object",
+            ));
+        }
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let draft: Draft =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+                let path = error.path().to_string();
+                let inner = error.into_inner();
+                let kind = if inner.is_syntax() || inner.is_eof() {
+                    InputErrorKind::Syntax
+                } else {
+                    InputErrorKind::Shape
+                };
+                let message = if path == "." {
+                    format!("invalid draft: {}", strip_position(&inner))
+                } else {
+                    format!("invalid draft at `{path}`: {}", strip_position(&inner))
+                };
+                InputError::new(kind, message).at(inner.line(), inner.column())
+            })?;
+        draft.within_limits()?;
+        Ok(draft)
+    }
+
+    /// The recipients of one field.
+    pub fn field(&self, field: Field) -> &[Address] {
+        match field {
+            Field::To => &self.to,
+            Field::Cc => &self.cc,
+            Field::Bcc => &self.bcc,
+        }
+    }
+
+    /// Every recipient with the field it is in: To, then Cc, then Bcc, in draft order.
+    pub fn recipients(&self) -> impl Iterator<Item = (Field, &Address)> {
+        [Field::To, Field::Cc, Field::Bcc]
+            .into_iter()
+            .flat_map(move |field| self.field(field).iter().map(move |a| (field, a)))
+    }
+
+    pub(crate) fn within_limits(&self) -> Result<(), InputError> {
+        let count = self.to.len() + self.cc.len() + self.bcc.len();
+        if count > MAX_RECIPIENTS {
+            return Err(InputError::new(
+                InputErrorKind::TooLarge,
+                format!(
+                    "the draft has {count} recipients; the checker accepts at most {MAX_RECIPIENTS}"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn too_large(len: usize) -> InputError {
+    InputError::new(
+        InputErrorKind::TooLarge,
+        format!(
+            "the input is {len} bytes; the checker reads at most {MAX_INPUT_BYTES} bytes ({} MiB)",
+            MAX_INPUT_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
+/// serde_json appends " at line L column C" to its messages; we report the position
+/// separately, so the text would say it twice.
+pub(crate) fn strip_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(index) => text[..index].to_string(),
+        None => text,
+    }
+}
+
+mod base64_content {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[allow(clippy::ref_option)] // the signature serde's `with` requires
+    pub(super) fn serialize<S: Serializer>(
+        content: &Option<Vec<u8>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match content {
+            Some(bytes) => serializer.serialize_str(&STANDARD.encode(bytes)),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Vec<u8>>, D::Error> {
+        let text: Option<String> = Option::deserialize(deserializer)?;
+        text.map(|text| {
+            let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+            STANDARD
+                .decode(compact)
+                .map_err(|error| serde::de::Error::custom(format!("not base64: {error}")))
+        })
+        .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_object_is_an_empty_draft() {
+        assert_eq!(Draft::from_json("{}"), Ok(Draft::default()));
+    }
+
+    #[test]
+    fn unknown_field_names_path_and_line() {
+        let error = Draft::from_json("{\n  \"to\": [],\n  \"cc\": [{\"adress\": \"a@b.de\"}]\n}")
+            .unwrap_err();
+        assert_eq!(error.kind(), InputErrorKind::Shape);
+        assert_eq!(error.line(), Some(3));
+        let text = error.to_string();
+        assert!(text.contains("cc[0]"), "{text}");
+        assert!(text.contains("adress"), "{text}");
+    }
+
+    #[test]
+    fn syntax_and_empty_errors() {
+        assert_eq!(
+            Draft::from_json("{\"to\": [").unwrap_err().kind(),
+            InputErrorKind::Syntax
+        );
+        assert_eq!(
+            Draft::from_json("  \n").unwrap_err().kind(),
+            InputErrorKind::Empty
+        );
+    }
+
+    #[test]
+    fn base64_content_round_trips() {
+        let draft = Draft::from_json(
+            r#"{"attachments":[{"name":"a.bin","size":3,"content_base64":"TVqQ"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            draft.attachments[0].content.as_deref(),
+            Some(&b"MZ\x90"[..])
+        );
+        let json = serde_json::to_string(&draft).unwrap();
+        assert_eq!(Draft::from_json(&json).unwrap(), draft);
+        let bad = Draft::from_json(r#"{"attachments":[{"name":"a","content_base64":"%%"}]}"#);
+        assert!(bad.unwrap_err().to_string().contains("not base64"));
+    }
+
+    #[test]
+    fn too_many_recipients_is_an_error_not_a_hang() {
+        let many: Vec<String> = (0..=MAX_RECIPIENTS)
+            .map(|i| format!("{{\"address\":\"u{i}@x.de\"}}"))
+            .collect();
+        let json = format!("{{\"bcc\":[{}]}}", many.join(","));
+        assert_eq!(
+            Draft::from_json(&json).unwrap_err().kind(),
+            InputErrorKind::TooLarge
+        );
+    }
+}

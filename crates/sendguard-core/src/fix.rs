@@ -1,0 +1,283 @@
+//! Fixes: rewriting a draft's recipient fields so the problem goes away, without ever
+//! losing or inventing a recipient.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::address::Address;
+use crate::draft::Draft;
+use crate::policy::{BccTo, Policy};
+use crate::rules::{Analysis, Class};
+
+/// An action a finding offers. Passed back unchanged to [`apply`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Fix {
+    /// Every visible external recipient goes to Bcc; internal and trusted recipients
+    /// stay (unless the policy moves them too); an empty To gets the sender (or
+    /// nobody, per policy).
+    MoveToBcc,
+    /// Removes exactly these addresses (compared case-insensitively) from To, Cc and
+    /// Bcc.
+    RemoveRecipient {
+        /// The addresses to remove.
+        addresses: Vec<String>,
+    },
+    /// Leaves the draft as it is and exports the visible recipients as CSV, for the
+    /// newsletter tool.
+    ExportRecipients,
+}
+
+/// The result of [`apply`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applied {
+    /// The draft after the fix.
+    pub draft: Draft,
+    /// A file for the user to save, for `export-recipients`.
+    pub export: Option<Export>,
+}
+
+/// A file produced by a fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Export {
+    /// Suggested file name.
+    pub filename: String,
+    /// Its media type.
+    pub media_type: String,
+    /// Its content.
+    pub content: String,
+}
+
+/// A fix that cannot be applied to this draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixError {
+    message: String,
+}
+
+impl fmt::Display for FixError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FixError {}
+
+/// Applies a fix to a draft.
+///
+/// The set of addresses after the fix is the set before it, except for the addresses
+/// `remove-recipient` names and the sender `move-to-bcc` may put into To.
+pub fn apply(draft: &Draft, fix: &Fix, policy: &Policy) -> Result<Applied, FixError> {
+    match fix {
+        Fix::MoveToBcc => Ok(Applied {
+            draft: move_to_bcc(draft, policy),
+            export: None,
+        }),
+        Fix::RemoveRecipient { addresses } => Ok(Applied {
+            draft: remove_recipients(draft, addresses)?,
+            export: None,
+        }),
+        Fix::ExportRecipients => Ok(Applied {
+            draft: draft.clone(),
+            export: Some(export_recipients(draft, policy)),
+        }),
+    }
+}
+
+fn move_to_bcc(draft: &Draft, policy: &Policy) -> Draft {
+    let analysis = Analysis::new(draft, policy);
+    let sender = draft.from.as_ref().map(Address::key);
+    let stays_visible = |address: &Address| {
+        let key = address.key();
+        sender.as_deref() == Some(key.as_str())
+            || (policy.move_to_bcc.keep_internal_visible
+                && analysis.class_of(&key) != Class::External)
+    };
+    let mut result = draft.clone();
+    let mut in_bcc: HashSet<String> = draft.bcc.iter().map(Address::key).collect();
+    result.to.clear();
+    result.cc.clear();
+    for (target, source) in [(&mut result.to, &draft.to), (&mut result.cc, &draft.cc)] {
+        for address in source {
+            if stays_visible(address) {
+                target.push(address.clone());
+            } else if in_bcc.insert(address.key()) {
+                let mut moved = address.clone();
+                // A group name means nothing in Bcc, where nobody sees the list.
+                moved.group = None;
+                result.bcc.push(moved);
+            }
+        }
+    }
+    if result.to.is_empty() && policy.move_to_bcc.to == BccTo::Sender {
+        if let Some(from) = &draft.from {
+            let key = from.key();
+            let listed = result.cc.iter().chain(&result.bcc).any(|a| a.key() == key);
+            if !listed && from.domain().is_some() {
+                result.to.push(Address {
+                    name: from.name.clone(),
+                    address: from.address.clone(),
+                    group: None,
+                });
+            }
+        }
+    }
+    result
+}
+
+fn remove_recipients(draft: &Draft, addresses: &[String]) -> Result<Draft, FixError> {
+    let remove: HashSet<String> = addresses.iter().map(|a| a.trim().to_lowercase()).collect();
+    let present: HashSet<String> = draft.recipients().map(|(_, a)| a.key()).collect();
+    if let Some(missing) = addresses
+        .iter()
+        .find(|a| !present.contains(&a.trim().to_lowercase()))
+    {
+        return Err(FixError {
+            message: format!(
+                "{missing} is not a recipient of this draft (was it already removed?)"
+            ),
+        });
+    }
+    let mut result = draft.clone();
+    for field in [&mut result.to, &mut result.cc, &mut result.bcc] {
+        field.retain(|address| !remove.contains(&address.key()));
+    }
+    Ok(result)
+}
+
+/// The visible recipients (To, Cc; the sender left out) as CSV with a header row,
+/// UTF-8, one distinct address per row, in draft order.
+fn export_recipients(draft: &Draft, policy: &Policy) -> Export {
+    let sender = draft.from.as_ref().map(Address::key);
+    let mut seen = HashSet::new();
+    let mut content = String::from("email,name\r\n");
+    for address in draft.to.iter().chain(&draft.cc) {
+        let key = address.key();
+        if sender.as_deref() == Some(key.as_str()) || !seen.insert(key) {
+            continue;
+        }
+        content.push_str(&csv_field(address.address.trim()));
+        content.push(',');
+        content.push_str(&csv_field(address.name.as_deref().unwrap_or("")));
+        content.push_str("\r\n");
+    }
+    let tool = policy
+        .newsletter_tool
+        .as_ref()
+        .map(|tool| {
+            tool.name
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_lowercase()
+        })
+        .filter(|name| !name.is_empty());
+    Export {
+        filename: match tool {
+            Some(tool) => format!("recipients-for-{tool}.csv"),
+            None => "recipients.csv".to_string(),
+        },
+        media_type: "text/csv".to_string(),
+        content,
+    }
+}
+
+/// RFC 4180 quoting, plus a guard against spreadsheet formula injection: a display
+/// name like `=HYPERLINK(…)` must stay text when someone opens the file in Excel.
+fn csv_field(value: &str) -> String {
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) || guarded.starts_with('\'') {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(json: &str) -> Draft {
+        Draft::from_json(json).unwrap()
+    }
+
+    #[test]
+    fn move_to_bcc_keeps_colleagues_and_puts_sender_in_to_when_empty() {
+        let before = draft(
+            r#"{"from":{"address":"me@corp.example"},
+                "to":[{"address":"a@x.example"},{"address":"Boss@corp.example"}],
+                "cc":[{"address":"b@y.example","group":"Partners"}],
+                "bcc":[{"address":"a@x.example"}]}"#,
+        );
+        let after = apply(&before, &Fix::MoveToBcc, &Policy::default())
+            .unwrap()
+            .draft;
+        let keys = |list: &[Address]| list.iter().map(Address::key).collect::<Vec<_>>();
+        assert_eq!(keys(&after.to), ["boss@corp.example"]);
+        assert!(after.cc.is_empty());
+        assert_eq!(keys(&after.bcc), ["a@x.example", "b@y.example"]);
+        assert_eq!(after.bcc[1].group, None);
+
+        let no_colleague =
+            draft(r#"{"from":{"address":"me@corp.example"},"to":[{"address":"a@x.example"}]}"#);
+        let after = apply(&no_colleague, &Fix::MoveToBcc, &Policy::default())
+            .unwrap()
+            .draft;
+        assert_eq!(keys(&after.to), ["me@corp.example"]);
+    }
+
+    #[test]
+    fn remove_names_exactly_what_goes_and_refuses_strangers() {
+        let before = draft(r#"{"to":[{"address":"A@x.de"}],"bcc":[{"address":"b@y.de"}]}"#);
+        let fix = Fix::RemoveRecipient {
+            addresses: vec!["a@X.de".into()],
+        };
+        let after = apply(&before, &fix, &Policy::default()).unwrap().draft;
+        assert!(after.to.is_empty());
+        assert_eq!(after.bcc.len(), 1);
+        let stranger = Fix::RemoveRecipient {
+            addresses: vec!["zz@x.de".into()],
+        };
+        assert!(apply(&before, &stranger, &Policy::default()).is_err());
+    }
+
+    #[test]
+    fn export_is_csv_with_quoting_and_formula_guard() {
+        let before = draft(
+            r#"{"from":{"address":"me@c.de"},
+                "to":[{"address":"me@c.de"},{"name":"Doe, Jane","address":"j@x.de"}],
+                "cc":[{"name":"=cmd|' /C calc'!A0","address":"e@y.de"},{"address":"J@x.de"}]}"#,
+        );
+        let export = apply(&before, &Fix::ExportRecipients, &Policy::default())
+            .unwrap()
+            .export
+            .unwrap();
+        assert_eq!(
+            export.content,
+            "email,name\r\nj@x.de,\"Doe, Jane\"\r\ne@y.de,\"'=cmd|' /C calc'!A0\"\r\n"
+        );
+        assert_eq!(export.filename, "recipients.csv");
+    }
+
+    #[test]
+    fn fix_json_shape() {
+        let fix: Fix =
+            serde_json::from_str(r#"{"kind":"remove-recipient","addresses":["a@b.de"]}"#).unwrap();
+        assert_eq!(
+            fix,
+            Fix::RemoveRecipient {
+                addresses: vec!["a@b.de".into()]
+            }
+        );
+        assert_eq!(
+            serde_json::to_string(&Fix::MoveToBcc).unwrap(),
+            r#"{"kind":"move-to-bcc"}"#
+        );
+        assert!(serde_json::from_str::<Fix>(r#"{"kind":"move-to-everyone"}"#).is_err());
+    }
+}

@@ -1,0 +1,48 @@
+//! The sendguard checker: decides, at the moment a user clicks Send, whether a draft
+//! leaks personal data, and offers fixes that never lose a recipient.
+//!
+//! The core is pure: no files, no network, no clock. Every front end (the CLI, the
+//! WebAssembly package inside Outlook and Thunderbird, the server's playground) feeds it
+//! a [`Draft`] and a [`Policy`] and gets back the same [`Report`].
+//!
+//! ```
+//! use sendguard_core::{check, Draft, Policy, Verdict};
+//!
+//! let draft = Draft::from_json(r#"{
+//!     "from": {"address": "anna@example.com"},
+//!     "cc": [
+//!         {"address": "a@one.example"}, {"address": "b@two.example"},
+//!         {"address": "c@three.example"}, {"address": "d@four.example"},
+//!         {"address": "e@five.example"}
+//!     ]
+//! }"#).unwrap();
+//! let report = check(&draft, &Policy::default());
+//! assert_eq!(report.verdict, Verdict::Warn);
+//! assert_eq!(report.findings[0].rule.id(), "visible-recipients");
+//! ```
+
+mod address;
+mod domain;
+mod draft;
+mod eml;
+mod error;
+mod fix;
+mod lists;
+mod messages;
+mod policy;
+mod report;
+mod rules;
+
+pub use address::{Address, parse_address_list};
+pub use domain::{DomainName, organization_of};
+pub use draft::{Attachment, Draft, Field, MAX_INPUT_BYTES, MAX_RECIPIENTS};
+pub use error::{InputError, InputErrorKind};
+pub use fix::{Applied, Export, Fix, FixError, apply};
+pub use messages::{Lang, Text};
+pub use policy::{FailMode, Policy, PolicyError, PolicyErrorKind, Severity, default_policy_json};
+pub use report::{Finding, FixOffer, Override, Report, Summary, Verdict};
+pub use rules::{RuleId, check};
+
+/// The version of the checker, reported by every front end so that IT can tell which
+/// checker produced a report.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,209 @@
+//! The message catalogue: every user-visible string, in English and German, from one
+//! file (`messages.json`) that the JavaScript front ends read too.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+/// A user-visible text in every language sendguard speaks. Reports carry both, so a
+/// front end shows the user's language without calling back into the checker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Text {
+    /// English.
+    pub en: String,
+    /// German.
+    pub de: String,
+}
+
+impl Text {
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::De => &self.de,
+        }
+    }
+}
+
+/// A language of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English.
+    En,
+    /// German.
+    De,
+}
+
+impl Lang {
+    /// Both languages, in catalogue order.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::De];
+}
+
+#[derive(Deserialize)]
+struct Catalogue {
+    en: HashMap<String, String>,
+    de: HashMap<String, String>,
+}
+
+static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../messages.json")).unwrap_or(Catalogue {
+        en: HashMap::new(),
+        de: HashMap::new(),
+    })
+});
+
+/// A value to put into a message's `{placeholder}`.
+pub(crate) enum Arg {
+    /// Shown as is.
+    Str(String),
+    /// A count, with the language's thousands separator.
+    Count(usize),
+    /// A size in bytes, shown in MB with the language's decimal separator.
+    Bytes(u64),
+    /// A text that is itself translated.
+    Text(Text),
+}
+
+/// Looks `key` up in both languages and fills in the placeholders.
+///
+/// A missing key yields the key itself (never a panic); the catalogue tests make sure
+/// no rule uses a key the catalogue lacks.
+pub(crate) fn text(key: &str, args: &[(&str, Arg)]) -> Text {
+    Text {
+        en: render(&CATALOGUE.en, key, Lang::En, args),
+        de: render(&CATALOGUE.de, key, Lang::De, args),
+    }
+}
+
+fn render(table: &HashMap<String, String>, key: &str, lang: Lang, args: &[(&str, Arg)]) -> String {
+    let Some(template) = table.get(key) else {
+        return key.to_string();
+    };
+    let mut out = template.clone();
+    for (name, value) in args {
+        let placeholder = format!("{{{name}}}");
+        if out.contains(&placeholder) {
+            out = out.replace(&placeholder, &value.render(lang));
+        }
+    }
+    out
+}
+
+impl Arg {
+    fn render(&self, lang: Lang) -> String {
+        match self {
+            Arg::Str(text) => text.clone(),
+            Arg::Count(count) => group_thousands(*count, lang),
+            Arg::Bytes(bytes) => format_megabytes(*bytes, lang),
+            Arg::Text(text) => text.get(lang).to_string(),
+        }
+    }
+}
+
+fn group_thousands(count: usize, lang: Lang) -> String {
+    let separator = match lang {
+        Lang::En => ',',
+        Lang::De => '.',
+    };
+    let digits = count.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            out.push(separator);
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// Megabytes (10^6 bytes, as mail clients show sizes), one decimal when under 100.
+fn format_megabytes(bytes: u64, lang: Lang) -> String {
+    let tenths = (bytes + 50_000) / 100_000;
+    if tenths >= 1000 || tenths % 10 == 0 {
+        format!("{} MB", tenths / 10)
+    } else {
+        let decimal = match lang {
+            Lang::En => '.',
+            Lang::De => ',',
+        };
+        format!("{}{decimal}{} MB", tenths / 10, tenths % 10)
+    }
+}
+
+/// Joins a short list for a message: `a, b, c` or `a, b, c and 4 more`.
+pub(crate) fn short_list(items: &[String], limit: usize) -> Arg {
+    let shown = items
+        .iter()
+        .take(limit)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() <= limit {
+        return Arg::Str(shown);
+    }
+    let rest = items.len() - limit;
+    Arg::Text(Text {
+        en: format!("{shown} and {} more", group_thousands(rest, Lang::En)),
+        de: format!("{shown} und {} weitere", group_thousands(rest, Lang::De)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_has_both_languages_with_the_same_keys_and_placeholders() {
+        assert!(CATALOGUE.en.len() > 10, "catalogue did not load");
+        let mut keys: Vec<_> = CATALOGUE.en.keys().collect();
+        keys.sort();
+        let mut de_keys: Vec<_> = CATALOGUE.de.keys().collect();
+        de_keys.sort();
+        assert_eq!(keys, de_keys);
+        let placeholders = |s: &str| {
+            let mut names: Vec<String> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+                .collect();
+            names.sort();
+            names
+        };
+        for key in keys {
+            assert_eq!(
+                placeholders(&CATALOGUE.en[key]),
+                placeholders(&CATALOGUE.de[key]),
+                "placeholders differ for {key}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_and_sizes_follow_the_language() {
+        assert_eq!(group_thousands(10_000, Lang::En), "10,000");
+        assert_eq!(group_thousands(10_000, Lang::De), "10.000");
+        assert_eq!(group_thousands(999, Lang::De), "999");
+        assert_eq!(format_megabytes(25_300_000, Lang::En), "25.3 MB");
+        assert_eq!(format_megabytes(25_300_000, Lang::De), "25,3 MB");
+        assert_eq!(format_megabytes(20_000_000, Lang::De), "20 MB");
+        assert_eq!(format_megabytes(150_000_000, Lang::En), "150 MB");
+    }
+
+    #[test]
+    fn missing_key_is_visible_not_a_panic() {
+        assert_eq!(text("no.such.key", &[]).en, "no.such.key");
+    }
+
+    #[test]
+    fn short_list_counts_the_rest() {
+        let items: Vec<String> = (1..=5).map(|i| format!("d{i}")).collect();
+        match short_list(&items, 3) {
+            Arg::Text(t) => {
+                assert_eq!(t.en, "d1, d2, d3 and 2 more");
+                assert_eq!(t.de, "d1, d2, d3 und 2 weitere");
+            }
+            _ => panic!("expected a translated list"),
+        }
+    }
+}

@@ -1,0 +1,361 @@
+//! Recipient analysis (done once per check) and the recipient rules.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::address::Address;
+use crate::domain::{DomainName, organization_of};
+use crate::draft::{Draft, Field};
+use crate::fix::Fix;
+use crate::lists;
+use crate::messages::{Arg, short_list, text};
+use crate::policy::{Policy, Severity};
+use crate::report::{Finding, FixOffer, Summary};
+use crate::rules::{Context, RuleId};
+
+/// Where a recipient stands relative to the sender's organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// One of the policy's internal domains (or the sender's organization).
+    Internal,
+    /// A trusted partner domain: external, but not counted as exposed.
+    Trusted,
+    /// Everyone else, including addresses without a usable domain.
+    External,
+}
+
+/// One distinct recipient (by lower-cased address), as the rules see it.
+pub(crate) struct Recipient {
+    pub(crate) key: String,
+    /// Listed in To or Cc (anywhere in the draft).
+    pub(crate) visible: bool,
+    pub(crate) domain: Option<DomainName>,
+    pub(crate) organization: Option<DomainName>,
+    pub(crate) class: Class,
+    pub(crate) freemail: bool,
+    pub(crate) disposable: bool,
+    pub(crate) blocked: bool,
+    /// The sender's own address: everyone sees it in From anyway.
+    pub(crate) is_sender: bool,
+}
+
+impl Recipient {
+    /// The party this recipient belongs to: the organization for business domains,
+    /// the address itself for private mailboxes (private people do not know each
+    /// other) and for addresses without a usable domain.
+    fn party(&self) -> &str {
+        match &self.organization {
+            Some(organization) if !self.freemail => organization.as_str(),
+            _ => &self.key,
+        }
+    }
+
+    /// Exposed to the other visible recipients, and not ours to expose freely.
+    fn exposed(&self) -> bool {
+        self.visible && self.class == Class::External && !self.is_sender
+    }
+}
+
+/// Facts about a domain, looked up once per distinct domain.
+struct DomainFacts {
+    domain: DomainName,
+    organization: DomainName,
+    class: Class,
+    freemail: bool,
+    disposable: bool,
+    blocked: bool,
+}
+
+/// The recipients of a draft, deduplicated and classified.
+pub(crate) struct Analysis<'a> {
+    pub(crate) recipients: Vec<Recipient>,
+    draft: std::marker::PhantomData<&'a Draft>,
+    by_key: HashMap<String, usize>,
+}
+
+/// The domains that count as internal: the policy's, else the sender's organization.
+pub(crate) fn internal_domains(draft: &Draft, policy: &Policy) -> Vec<DomainName> {
+    if !policy.internal_domains.is_empty() {
+        return policy.internal_domains.clone();
+    }
+    draft
+        .from
+        .as_ref()
+        .and_then(Address::domain)
+        .and_then(DomainName::parse)
+        .map(|domain| vec![organization_of(&domain)])
+        .unwrap_or_default()
+}
+
+impl<'a> Analysis<'a> {
+    pub(crate) fn new(draft: &'a Draft, policy: &Policy) -> Analysis<'a> {
+        let internal = internal_domains(draft, policy);
+        let sender = draft.from.as_ref().map(Address::key);
+        let mut facts: HashMap<String, Option<DomainFacts>> = HashMap::new();
+        let mut recipients: Vec<Recipient> = Vec::new();
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        for (field, address) in draft.recipients() {
+            let key = address.key();
+            let visible = field != Field::Bcc;
+            if let Some(&index) = by_key.get(&key) {
+                recipients[index].visible |= visible;
+                continue;
+            }
+            let domain_text = address.domain().unwrap_or("").to_lowercase();
+            let fact = facts
+                .entry(domain_text)
+                .or_insert_with_key(|text| domain_facts(text, &internal, policy));
+            let recipient = match fact {
+                Some(fact) => Recipient {
+                    is_sender: sender.as_deref() == Some(key.as_str()),
+                    key: key.clone(),
+                    visible,
+                    domain: Some(fact.domain.clone()),
+                    organization: Some(fact.organization.clone()),
+                    class: fact.class,
+                    freemail: fact.freemail,
+                    disposable: fact.disposable,
+                    blocked: fact.blocked,
+                },
+                None => Recipient {
+                    is_sender: sender.as_deref() == Some(key.as_str()),
+                    key: key.clone(),
+                    visible,
+                    domain: None,
+                    organization: None,
+                    class: Class::External,
+                    freemail: false,
+                    disposable: false,
+                    blocked: false,
+                },
+            };
+            by_key.insert(key, recipients.len());
+            recipients.push(recipient);
+        }
+        Analysis {
+            recipients,
+            by_key,
+            draft: std::marker::PhantomData,
+        }
+    }
+
+    /// The class of the recipient with this key (External when unknown).
+    pub(crate) fn class_of(&self, key: &str) -> Class {
+        self.by_key
+            .get(key)
+            .map_or(Class::External, |&index| self.recipients[index].class)
+    }
+
+    fn exposed(&self) -> impl Iterator<Item = &Recipient> {
+        self.recipients.iter().filter(|r| r.exposed())
+    }
+
+    fn visible_parties(&self) -> usize {
+        self.exposed()
+            .map(Recipient::party)
+            .collect::<HashSet<_>>()
+            .len()
+    }
+
+    pub(crate) fn summary(&self) -> Summary {
+        let external: Vec<&Recipient> = self
+            .recipients
+            .iter()
+            .filter(|r| r.class != Class::Internal)
+            .collect();
+        Summary {
+            recipients: self.recipients.len(),
+            visible: self.recipients.iter().filter(|r| r.visible).count(),
+            external_addresses: external.len(),
+            external_organizations: external
+                .iter()
+                .map(|r| {
+                    r.organization
+                        .as_ref()
+                        .map_or(r.key.as_str(), DomainName::as_str)
+                })
+                .collect::<HashSet<_>>()
+                .len(),
+            visible_parties: self.visible_parties(),
+        }
+    }
+}
+
+fn domain_facts(text: &str, internal: &[DomainName], policy: &Policy) -> Option<DomainFacts> {
+    let domain = DomainName::parse(text)?;
+    let within = |list: &[DomainName]| list.iter().any(|d| domain.is_within(d));
+    let class = if within(internal) {
+        Class::Internal
+    } else if within(&policy.trusted_domains) {
+        Class::Trusted
+    } else {
+        Class::External
+    };
+    let outside = class == Class::External;
+    Some(DomainFacts {
+        organization: organization_of(&domain),
+        class,
+        freemail: outside && (lists::is_freemail(&domain) || within(&policy.freemail_domains)),
+        disposable: outside && lists::is_disposable(&domain),
+        blocked: class != Class::Internal && within(&policy.blocked_domains),
+        domain,
+    })
+}
+
+fn finding(rule: RuleId, severity: Severity, message: crate::messages::Text) -> Finding {
+    let prefix = format!("rule.{}", rule.id());
+    Finding {
+        rule,
+        severity,
+        title: text(&format!("{prefix}.title"), &[]),
+        message,
+        why: text(&format!("{prefix}.why"), &[]),
+        recipients: Vec::new(),
+        attachment: None,
+        fixes: Vec::new(),
+    }
+}
+
+pub(crate) fn export_offer(policy: &Policy) -> FixOffer {
+    let label = match &policy.newsletter_tool {
+        Some(tool) => text(
+            "fix.export-recipients.tool",
+            &[("tool", Arg::Str(tool.name.clone()))],
+        ),
+        None => text("fix.export-recipients", &[]),
+    };
+    FixOffer {
+        label,
+        action: Fix::ExportRecipients,
+    }
+}
+
+pub(super) fn visible_recipients(context: &Context<'_>, ceiling: Severity) -> Vec<Finding> {
+    let analysis = &context.analysis;
+    let limits = &context.policy.visible_recipients;
+    let exposed: Vec<String> = analysis.exposed().map(|r| r.key.clone()).collect();
+    let parties = analysis.visible_parties();
+    let count = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
+    let level = if parties >= count(limits.block_parties)
+        || exposed.len() >= count(limits.block_addresses)
+    {
+        Severity::Block
+    } else if parties >= count(limits.warn_parties) {
+        Severity::Warn
+    } else {
+        return Vec::new();
+    };
+    let mut message = text(
+        "rule.visible-recipients.message",
+        &[
+            ("addresses", Arg::Count(exposed.len())),
+            ("parties", Arg::Count(parties)),
+        ],
+    );
+    if let Some(tool) = &context.policy.newsletter_tool {
+        let hint = text(
+            "rule.visible-recipients.tool",
+            &[("tool", Arg::Str(tool.name.clone()))],
+        );
+        message.en = format!("{} {}", message.en, hint.en);
+        message.de = format!("{} {}", message.de, hint.de);
+    }
+    let mut found = finding(RuleId::VisibleRecipients, level.min(ceiling), message);
+    found.recipients = exposed;
+    found.fixes = vec![
+        FixOffer {
+            label: text("fix.move-to-bcc", &[]),
+            action: Fix::MoveToBcc,
+        },
+        export_offer(context.policy),
+    ];
+    vec![found]
+}
+
+/// A rule that flags recipients one by one and offers to remove them.
+fn flag_recipients(
+    context: &Context<'_>,
+    rule: RuleId,
+    severity: Severity,
+    flagged: impl Fn(&Recipient) -> bool,
+) -> Vec<Finding> {
+    let hits: Vec<&Recipient> = context
+        .analysis
+        .recipients
+        .iter()
+        .filter(|r| flagged(r))
+        .collect();
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    let keys: Vec<String> = hits.iter().map(|r| r.key.clone()).collect();
+    let mut domains: Vec<String> = Vec::new();
+    for hit in &hits {
+        if let Some(domain) = &hit.domain {
+            if !domains.iter().any(|d| d == domain.as_str()) {
+                domains.push(domain.as_str().to_string());
+            }
+        }
+    }
+    let plural = if hits.len() == 1 { "one" } else { "other" };
+    let message = text(
+        &format!("rule.{}.message.{plural}", rule.id()),
+        &[
+            ("count", Arg::Count(hits.len())),
+            ("addresses", short_list(&keys, 3)),
+            ("domains", short_list(&domains, 3)),
+        ],
+    );
+    let mut found = finding(rule, severity, message);
+    found.fixes = vec![FixOffer {
+        label: text("fix.remove-recipient", &[]),
+        action: Fix::RemoveRecipient {
+            addresses: keys.clone(),
+        },
+    }];
+    found.recipients = keys;
+    vec![found]
+}
+
+pub(super) fn blocked_recipient(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
+    flag_recipients(context, RuleId::BlockedRecipient, severity, |r| r.blocked)
+}
+
+pub(super) fn disposable_recipient(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
+    flag_recipients(context, RuleId::DisposableRecipient, severity, |r| {
+        r.disposable
+    })
+}
+
+pub(super) fn freemail_recipient(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
+    flag_recipients(context, RuleId::FreemailRecipient, severity, |r| {
+        r.freemail && !r.disposable && !r.is_sender
+    })
+}
+
+pub(super) fn external_recipients(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
+    let summary = context.analysis.summary();
+    if summary.external_addresses == 0 {
+        return Vec::new();
+    }
+    let plural = if summary.external_organizations == 1 {
+        "one"
+    } else {
+        "other"
+    };
+    let message = text(
+        &format!("rule.external-recipients.message.{plural}"),
+        &[
+            ("addresses", Arg::Count(summary.external_addresses)),
+            ("organizations", Arg::Count(summary.external_organizations)),
+        ],
+    );
+    let mut found = finding(RuleId::ExternalRecipients, severity, message);
+    found.recipients = context
+        .analysis
+        .recipients
+        .iter()
+        .filter(|r| r.class != Class::Internal)
+        .map(|r| r.key.clone())
+        .collect();
+    vec![found]
+}
