@@ -1,0 +1,63 @@
+//! `cargo xtask …`: the one entry point that builds and tests everything, installing
+//! what a fresh machine lacks. CI runs `cargo xtask test` and nothing narrower.
+
+// xtask is a terminal program: printing is its interface.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod run;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  test     run everything CI runs: fmt, clippy, docs, all tests, fuzz smoke run
+  serve    build everything and serve the add-ins, playground and default policy
+  dist     build the checker package and add-ins into dist/
+  bench    benchmark the checker (writes target/bench/)
+  fuzz     run each fuzz target for a while: cargo xtask fuzz [SECONDS]
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test::run(&args[1..]),
+        Some("fuzz") => {
+            let seconds = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(60);
+            test::fuzz(seconds)
+        }
+        Some("serve") => serve(),
+        Some("dist") => dist(),
+        Some("bench") => bench(),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(64);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve() -> Result<(), String> {
+    Err("not yet: `cargo xtask serve` arrives with the server (issue 6)".into())
+}
+
+fn dist() -> Result<(), String> {
+    Err("not yet: `cargo xtask dist` arrives with the checker package (issue 3)".into())
+}
+
+fn bench() -> Result<(), String> {
+    run::cargo(&["bench", "-p", "sendguard-core", "--bench", "check"])
+}
