@@ -482,12 +482,15 @@ fn explain_unknown(text: &str, path: &str) -> String {
     let Some((unknown, known)) = quoted.split_first() else {
         return text.to_string();
     };
-    let what = if text.starts_with("unknown variant") {
+    // Rule ids are the keys of the `severity` object but parse as enum variants.
+    let what = if text.starts_with("unknown variant") && path != "severity" {
         "value"
     } else {
         "key"
     };
-    let full = if what == "key" {
+    let full = if what == "key" && path == "severity" {
+        format!("severity.{unknown}")
+    } else if what == "key" {
         match path.rsplit_once('.') {
             Some((parent, _)) => format!("{parent}.{unknown}"),
             None if path.is_empty() || path == *unknown => (*unknown).to_string(),
@@ -729,5 +732,66 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("same", "same"), 0);
+    }
+}
+
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+    use serde_json::Value;
+
+    const SCHEMA: &str = include_str!("../policy.schema.json");
+
+    /// Every key of the default policy is in the schema with the same default, and
+    /// every key the schema names is accepted by the parser: the two cannot drift.
+    #[test]
+    fn schema_matches_the_policy_types() {
+        let schema: Value = serde_json::from_str(SCHEMA).unwrap();
+        let defaults: Value = serde_json::from_str(default_policy_json()).unwrap();
+        let mut checked = 0;
+        walk(&schema, &defaults, "", &mut checked);
+        assert!(checked > 20, "only {checked} keys compared");
+    }
+
+    fn walk(schema: &Value, defaults: &Value, path: &str, checked: &mut usize) {
+        let properties = schema["properties"].as_object().unwrap();
+        for (key, value) in defaults.as_object().unwrap() {
+            let property = properties
+                .get(key)
+                .unwrap_or_else(|| panic!("schema lacks `{path}{key}`"));
+            if value.is_object() {
+                walk(property, value, &format!("{path}{key}."), checked);
+            } else {
+                assert_eq!(property["default"], *value, "default of `{path}{key}`");
+                *checked += 1;
+            }
+        }
+        for key in properties.keys() {
+            if key == "$schema" || key == "name" {
+                continue;
+            }
+            let full = format!("{path}{key}");
+            let mut probe = serde_json::Map::new();
+            let sample = match properties[key].get("default") {
+                Some(value) if !value.is_null() => value.clone(),
+                Some(_) => serde_json::json!({"name": "Tool"}),
+                None => serde_json::json!({}),
+            };
+            let mut inner = Value::Object(serde_json::Map::from_iter([(key.clone(), sample)]));
+            for part in path
+                .trim_end_matches('.')
+                .split('.')
+                .rev()
+                .filter(|p| !p.is_empty())
+            {
+                inner = Value::Object(serde_json::Map::from_iter([(part.to_string(), inner)]));
+            }
+            probe.extend(inner.as_object().unwrap().clone());
+            let text = Value::Object(probe).to_string();
+            assert!(
+                Policy::from_json(&text).is_ok(),
+                "parser rejects schema key `{full}`: {text}"
+            );
+        }
     }
 }

@@ -337,10 +337,10 @@ pub(super) fn external_recipients(context: &Context<'_>, severity: Severity) -> 
     if summary.external_addresses == 0 {
         return Vec::new();
     }
-    let plural = if summary.external_organizations == 1 {
-        "one"
-    } else {
-        "other"
+    let plural = match (summary.external_addresses, summary.external_organizations) {
+        (1, _) => "one",
+        (_, 1) => "one-organization",
+        _ => "other",
     };
     let message = text(
         &format!("rule.external-recipients.message.{plural}"),

@@ -1,0 +1,189 @@
+//! `sendguard check`.
+
+use std::io::{IsTerminal as _, Read as _, Write as _};
+use std::path::Path;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use sendguard_core::{Draft, Lang, Policy, Report, Verdict, check};
+
+use crate::render::render_text;
+use crate::{CheckArgs, EXIT_DATA, EXIT_INTERNAL, Format, LangArg};
+
+/// Progress bars appear from this many files on (and only on a terminal).
+const PROGRESS_FROM: usize = 10;
+
+/// What happened to one file.
+enum Outcome {
+    Checked(Box<Report>),
+    Unusable(String),
+    Crashed(String),
+}
+
+pub(crate) fn run(args: &CheckArgs) -> u8 {
+    let policy = match &args.policy {
+        Some(file) => match crate::policy::load(file) {
+            Ok(policy) => policy,
+            Err(message) => {
+                eprintln!("sendguard: {message}");
+                return EXIT_DATA;
+            }
+        },
+        None => Policy::default(),
+    };
+    let lang = match args.lang {
+        Some(LangArg::De) => Lang::De,
+        Some(LangArg::En) => Lang::En,
+        None => lang_from_env(),
+    };
+    let progress = progress_bar(args.files.len());
+    let mut stdout = anstream::stdout().lock();
+    let mut counts = [0usize; 3];
+    let mut unusable = 0;
+    let mut crashed = 0;
+    for file in &args.files {
+        let name = file.display().to_string();
+        progress.set_message(name.clone());
+        let outcome = check_file(file, &policy);
+        progress.inc(1);
+        let written = match (&outcome, args.format) {
+            (Outcome::Checked(report), Format::Json) => {
+                writeln!(stdout, "{}", with_file(&name, &report.to_json()))
+            }
+            (Outcome::Checked(report), Format::Text) => {
+                progress.suspend(|| write!(stdout, "{}", render_text(&name, report, lang)))
+            }
+            (Outcome::Unusable(message) | Outcome::Crashed(message), Format::Json) => {
+                let error = serde_json::json!({ "file": name, "error": message });
+                writeln!(stdout, "{error}")
+            }
+            (Outcome::Unusable(message) | Outcome::Crashed(message), Format::Text) => {
+                progress.suspend(|| eprintln!("sendguard: {name}: {message}"));
+                Ok(())
+            }
+        };
+        if written.is_err() {
+            // stdout closed (e.g. piped into `head`): nothing more to say.
+            return EXIT_INTERNAL;
+        }
+        match outcome {
+            Outcome::Checked(report) => counts[usize::from(report.verdict.exit_code())] += 1,
+            Outcome::Unusable(_) => unusable += 1,
+            Outcome::Crashed(_) => crashed += 1,
+        }
+    }
+    progress.finish_and_clear();
+    if args.files.len() > 1 {
+        let summary = format!(
+            "checked {} files: {} block, {} warn, {} pass, {} unusable",
+            args.files.len(),
+            counts[2],
+            counts[1],
+            counts[0],
+            unusable + crashed
+        );
+        eprintln!("{summary}");
+    }
+    if crashed > 0 {
+        EXIT_INTERNAL
+    } else if unusable > 0 {
+        EXIT_DATA
+    } else if counts[2] > 0 {
+        Verdict::Block.exit_code()
+    } else if counts[1] > 0 {
+        Verdict::Warn.exit_code()
+    } else {
+        Verdict::Pass.exit_code()
+    }
+}
+
+fn progress_bar(files: usize) -> ProgressBar {
+    if files < PROGRESS_FROM || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(files as u64);
+    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Reads and checks one file. A panic in the checker is a bug; it is reported for
+/// this file and the others are still checked.
+fn check_file(file: &Path, policy: &Policy) -> Outcome {
+    let bytes = match read(file) {
+        Ok(bytes) => bytes,
+        Err(message) => return Outcome::Unusable(message),
+    };
+    let result = std::panic::catch_unwind(|| {
+        let draft = parse_draft(file, &bytes)?;
+        Ok::<Report, String>(check(&draft, policy))
+    });
+    match result {
+        Ok(Ok(report)) => Outcome::Checked(Box::new(report)),
+        Ok(Err(message)) => Outcome::Unusable(message),
+        Err(_) => Outcome::Crashed(
+            "internal error in the checker (a bug: please report it with this file)".into(),
+        ),
+    }
+}
+
+fn read(file: &Path) -> Result<Vec<u8>, String> {
+    if file == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|error| format!("cannot read stdin: {error}"))?;
+        return Ok(bytes);
+    }
+    let limit = sendguard_core::MAX_INPUT_BYTES as u64;
+    let size = std::fs::metadata(file)
+        .map_err(|error| format!("cannot read: {error}"))?
+        .len();
+    if size > limit {
+        return Err(format!(
+            "the file is {size} bytes; sendguard reads at most {limit} bytes"
+        ));
+    }
+    std::fs::read(file).map_err(|error| format!("cannot read: {error}"))
+}
+
+/// `.json` files and anything that starts with `{` are JSON drafts; the rest is mail.
+fn parse_draft(file: &Path, bytes: &[u8]) -> Result<Draft, String> {
+    let is_json = file
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
+        || bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if is_json {
+        let text = std::str::from_utf8(bytes).map_err(|error| {
+            format!(
+                "not UTF-8 at byte {}: a JSON draft must be UTF-8",
+                error.valid_up_to()
+            )
+        })?;
+        Draft::from_json(text).map_err(|error| error.to_string())
+    } else {
+        Draft::from_eml(bytes).map_err(|error| error.to_string())
+    }
+}
+
+/// Puts `"file"` first in a report's JSON object, so a line says which file it is for.
+fn with_file(name: &str, report_json: &str) -> String {
+    let name = serde_json::Value::String(name.to_string());
+    match report_json.strip_prefix('{') {
+        Some(rest) => format!("{{\"file\":{name},{rest}"),
+        None => report_json.to_string(),
+    }
+}
+
+fn lang_from_env() -> Lang {
+    let lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty())
+        .unwrap_or_default();
+    if lang.starts_with("de") {
+        Lang::De
+    } else {
+        Lang::En
+    }
+}

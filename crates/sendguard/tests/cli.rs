@@ -1,0 +1,239 @@
+//! The CLI contract from ARCHITECTURE.md: output formats and exit statuses, run
+//! against the real binary.
+
+// Test helpers may unwrap: a panic is the failure report.
+#![allow(clippy::unwrap_used)]
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn sendguard(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sendguard"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("LANG", "C")
+        .output()
+        .unwrap()
+}
+
+/// A scratch directory per test, so tests can run in parallel.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sendguard-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, content: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn newsletter(recipients: usize) -> String {
+    let cc: Vec<String> = (0..recipients)
+        .map(|i| format!("Partner {i} <info@partner{i}.example>"))
+        .collect();
+    format!(
+        "From: Anna <anna@acme.example>\r\nTo: anna@acme.example\r\nCc: {}\r\nSubject: News\r\n\r\nHi\r\n",
+        cc.join(",\r\n ")
+    )
+}
+
+const OK: &str = "From: anna@acme.example\r\nTo: bob@acme.example\r\nSubject: Hi\r\n\r\nHi\r\n";
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+#[test]
+fn exit_status_is_the_worst_verdict() {
+    let dir = scratch("verdicts");
+    let pass = write(&dir, "pass.eml", OK);
+    let warn = write(&dir, "warn.eml", &newsletter(6));
+    let block = write(&dir, "block.eml", &newsletter(40));
+    assert_eq!(sendguard(&["check", &pass]).status.code(), Some(0));
+    assert_eq!(sendguard(&["check", &warn]).status.code(), Some(1));
+    assert_eq!(sendguard(&["check", &block]).status.code(), Some(2));
+    let all = sendguard(&["check", &pass, &block, &warn]);
+    assert_eq!(all.status.code(), Some(2));
+    assert!(stderr(&all).contains("checked 3 files: 1 block, 1 warn, 1 pass"));
+}
+
+#[test]
+fn json_is_one_report_per_line_with_the_file_name() {
+    let dir = scratch("json");
+    let pass = write(&dir, "pass.eml", OK);
+    let block = write(&dir, "block.eml", &newsletter(800));
+    let output = sendguard(&["check", "--format", "json", &pass, &block]);
+    let text = stdout(&output);
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["file"], pass.as_str());
+    assert_eq!(lines[0]["verdict"], "pass");
+    assert_eq!(lines[1]["verdict"], "block");
+    assert_eq!(lines[1]["findings"][0]["rule"], "visible-recipients");
+    assert_eq!(lines[1]["findings"][0]["severity"], "block");
+    assert_eq!(lines[1]["summary"]["visible_parties"], 800);
+
+    let single = sendguard(&["check", "--format", "json", &pass]);
+    assert_eq!(stdout(&single).lines().count(), 1);
+}
+
+#[test]
+fn text_output_is_readable_and_localized() {
+    let dir = scratch("text");
+    let block = write(&dir, "block.eml", &newsletter(30));
+    let en = stdout(&sendguard(&["check", &block]));
+    assert!(en.contains("BLOCK Sending stopped"), "{en}");
+    assert!(
+        en.contains("30 external addresses from 30 different parties"),
+        "{en}"
+    );
+    assert!(en.contains("Fix: Move everyone to BCC"), "{en}");
+    assert!(!en.contains('\u{1b}'), "colour despite NO_COLOR: {en:?}");
+    let de = stdout(&sendguard(&["check", "--lang", "de", &block]));
+    assert!(de.contains("Senden gestoppt"), "{de}");
+    assert!(de.contains("Alle in BCC verschieben"), "{de}");
+}
+
+#[test]
+fn unusable_input_is_65_with_a_message_and_others_still_checked() {
+    let dir = scratch("unusable");
+    let good = write(&dir, "good.eml", OK);
+    let empty = write(&dir, "empty.eml", "");
+    let bad_json = write(
+        &dir,
+        "bad.json",
+        "{\n  \"to\": [{\"adress\": \"a@b.de\"}]\n}",
+    );
+    let output = sendguard(&["check", &good, &empty, &bad_json, "/nonexistent/x.eml"]);
+    assert_eq!(output.status.code(), Some(65));
+    let err = stderr(&output);
+    assert!(err.contains("empty.eml: the message is empty"), "{err}");
+    assert!(err.contains("bad.json: line 2"), "{err}");
+    assert!(err.contains("adress"), "{err}");
+    assert!(err.contains("x.eml: cannot read"), "{err}");
+    assert!(stdout(&output).contains("good.eml: PASS"));
+
+    let json = sendguard(&["check", "--format", "json", &good, &empty]);
+    let lines: Vec<serde_json::Value> = stdout(&json)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "one line per file, errors included");
+    assert!(lines[1]["error"].as_str().unwrap().contains("empty"));
+}
+
+#[test]
+fn invalid_utf8_and_binary_garbage_never_panic() {
+    let dir = scratch("garbage");
+    let path = dir.join("garbage.eml");
+    std::fs::write(
+        &path,
+        b"\xff\xfe\x00\x01From: \xc3\x28@x.de\r\n\r\n\x80\x81",
+    )
+    .unwrap();
+    let output = sendguard(&["check", path.to_str().unwrap()]);
+    let code = output.status.code().unwrap();
+    assert!(
+        [0, 1, 2, 65].contains(&code),
+        "exit {code}: {}",
+        stderr(&output)
+    );
+    assert!(!stderr(&output).contains("panicked"));
+}
+
+#[test]
+fn usage_errors_are_64() {
+    assert_eq!(sendguard(&["check"]).status.code(), Some(64));
+    assert_eq!(sendguard(&["frobnicate"]).status.code(), Some(64));
+    assert_eq!(
+        sendguard(&["check", "--format", "xml", "a.eml"])
+            .status
+            .code(),
+        Some(64)
+    );
+    assert_eq!(sendguard(&["--help"]).status.code(), Some(0));
+}
+
+#[test]
+fn policy_typo_is_an_error_naming_key_and_line_in_check_and_policy_check() {
+    let dir = scratch("policy");
+    let policy = write(
+        &dir,
+        "policy.json",
+        "{\n  \"visible_recipients\": {\n    \"warn_partys\": 2\n  }\n}\n",
+    );
+    let mail = write(&dir, "m.eml", OK);
+    for args in [
+        vec!["policy", "check", policy.as_str()],
+        vec!["check", "--policy", policy.as_str(), mail.as_str()],
+    ] {
+        let output = sendguard(&args);
+        assert_eq!(output.status.code(), Some(65), "{args:?}");
+        let err = stderr(&output);
+        assert!(err.contains("policy.json:3:"), "{err}");
+        assert!(err.contains("visible_recipients.warn_partys"), "{err}");
+        assert!(err.contains("did you mean `warn_parties`"), "{err}");
+    }
+}
+
+#[test]
+fn policy_from_file_changes_the_verdict() {
+    let dir = scratch("policy-effect");
+    let policy = write(
+        &dir,
+        "p.json",
+        r#"{"visible_recipients": {"warn_parties": 2}}"#,
+    );
+    let mail = write(&dir, "three.eml", &newsletter(3));
+    assert_eq!(sendguard(&["check", &mail]).status.code(), Some(0));
+    assert_eq!(
+        sendguard(&["check", "--policy", &policy, &mail])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn policy_default_is_valid_and_schema_is_json() {
+    let default = sendguard(&["policy", "default"]);
+    assert_eq!(default.status.code(), Some(0));
+    let dir = scratch("default");
+    let path = write(&dir, "default.json", &stdout(&default));
+    assert_eq!(
+        sendguard(&["policy", "check", &path]).status.code(),
+        Some(0)
+    );
+    let schema: serde_json::Value =
+        serde_json::from_str(&stdout(&sendguard(&["policy", "schema"]))).unwrap();
+    assert_eq!(schema["additionalProperties"], false);
+}
+
+#[test]
+fn stdin_dash_reads_one_draft() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sendguard"))
+        .args(["check", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(br#"{"from":{"address":"a@acme.example"},"to":[{"address":"x@gmail.com"}]}"#)
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("freemail-recipient"));
+}
