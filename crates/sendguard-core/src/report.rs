@@ -68,6 +68,24 @@ pub struct Finding {
     pub fixes: Vec<FixOffer>,
 }
 
+impl Finding {
+    /// A finding of `rule` with the rule's title and reason from the catalogue; the
+    /// caller adds recipients, attachment and fixes.
+    pub(crate) fn new(rule: RuleId, severity: Severity, message: Text) -> Finding {
+        let prefix = format!("rule.{}", rule.id());
+        Finding {
+            rule,
+            severity,
+            title: text(&format!("{prefix}.title"), &[]),
+            message,
+            why: text(&format!("{prefix}.why"), &[]),
+            recipients: Vec::new(),
+            attachment: None,
+            fixes: Vec::new(),
+        }
+    }
+}
+
 /// A fix a finding offers: a button label and the action to pass to [`crate::apply`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FixOffer {

@@ -14,17 +14,9 @@ use crate::rules::{Context, RuleId};
 const PADDING_RUN: usize = 5;
 
 fn finding(rule: RuleId, severity: Severity, name: &str, message: Text) -> Finding {
-    let prefix = format!("rule.{}", rule.id());
-    Finding {
-        rule,
-        severity,
-        title: text(&format!("{prefix}.title"), &[]),
-        message,
-        why: text(&format!("{prefix}.why"), &[]),
-        recipients: Vec::new(),
-        attachment: Some(name.to_string()),
-        fixes: Vec::new(),
-    }
+    let mut found = Finding::new(rule, severity, message);
+    found.attachment = Some(name.to_string());
+    found
 }
 
 /// The name with invisible and padding characters removed, as the recipient's system

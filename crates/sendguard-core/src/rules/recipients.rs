@@ -201,20 +201,6 @@ fn domain_facts(text: &str, internal: &[DomainName], policy: &Policy) -> Option<
     })
 }
 
-fn finding(rule: RuleId, severity: Severity, message: crate::messages::Text) -> Finding {
-    let prefix = format!("rule.{}", rule.id());
-    Finding {
-        rule,
-        severity,
-        title: text(&format!("{prefix}.title"), &[]),
-        message,
-        why: text(&format!("{prefix}.why"), &[]),
-        recipients: Vec::new(),
-        attachment: None,
-        fixes: Vec::new(),
-    }
-}
-
 pub(crate) fn export_offer(policy: &Policy) -> FixOffer {
     let label = match &policy.newsletter_tool {
         Some(tool) => text(
@@ -259,7 +245,7 @@ pub(super) fn visible_recipients(context: &Context<'_>, ceiling: Severity) -> Ve
         message.en = format!("{} {}", message.en, hint.en);
         message.de = format!("{} {}", message.de, hint.de);
     }
-    let mut found = finding(RuleId::VisibleRecipients, level.min(ceiling), message);
+    let mut found = Finding::new(RuleId::VisibleRecipients, level.min(ceiling), message);
     found.recipients = exposed;
     found.fixes = vec![
         FixOffer {
@@ -305,7 +291,7 @@ fn flag_recipients(
             ("domains", short_list(&domains, 3)),
         ],
     );
-    let mut found = finding(rule, severity, message);
+    let mut found = Finding::new(rule, severity, message);
     found.fixes = vec![FixOffer {
         label: text("fix.remove-recipient", &[]),
         action: Fix::RemoveRecipient {
@@ -349,7 +335,7 @@ pub(super) fn external_recipients(context: &Context<'_>, severity: Severity) -> 
             ("organizations", Arg::Count(summary.external_organizations)),
         ],
     );
-    let mut found = finding(RuleId::ExternalRecipients, severity, message);
+    let mut found = Finding::new(RuleId::ExternalRecipients, severity, message);
     found.recipients = context
         .analysis
         .recipients
