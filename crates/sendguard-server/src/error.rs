@@ -1,0 +1,139 @@
+//! The one error type of the server: what went wrong, and where.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Why the server could not start (or stopped).
+///
+/// Everything the server meets while it runs (a bad request, a policy edit that does not
+/// parse, a client that drops its connection) is answered or logged, never returned:
+/// only problems that keep the server from doing its job at all become a `ServerError`.
+/// Its `Display` says what failed and the file or address involved, e.g.
+/// `policy file /etc/sendguard/policy.json: line 3, key severity.freemail-recipent: …`.
+#[derive(Debug)]
+pub struct ServerError {
+    kind: ServerErrorKind,
+    place: Option<String>,
+    message: String,
+    source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+}
+
+/// What kind of problem a [`ServerError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ServerErrorKind {
+    /// The listen address could not be bound (in use, no permission, not local).
+    Bind,
+    /// The policy file could not be read.
+    PolicyRead,
+    /// The policy file was read but is not a valid policy; the message names the key and
+    /// the line.
+    PolicyInvalid,
+    /// The TLS certificate file is missing, unreadable or holds no certificate.
+    TlsCertificate,
+    /// The TLS private key file is missing, unreadable or holds no usable key.
+    TlsKey,
+    /// The certificate and key do not make a working TLS configuration (for example the
+    /// key does not belong to the certificate).
+    TlsConfig,
+    /// The self-signed localhost certificate could not be generated or saved.
+    SelfSigned,
+}
+
+impl ServerError {
+    pub(crate) fn new(kind: ServerErrorKind, message: impl Into<String>) -> ServerError {
+        ServerError {
+            kind,
+            place: None,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// Names the file the error is about.
+    pub(crate) fn at_path(mut self, path: &Path) -> ServerError {
+        self.place = Some(path.display().to_string());
+        self
+    }
+
+    /// Names the address (or other non-file place) the error is about.
+    pub(crate) fn at(mut self, place: impl fmt::Display) -> ServerError {
+        self.place = Some(place.to_string());
+        self
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl StdError + Send + Sync + 'static,
+    ) -> ServerError {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// What kind of problem this is.
+    pub fn kind(&self) -> ServerErrorKind {
+        self.kind
+    }
+
+    /// The file or address the problem is about, if there is one.
+    pub fn place(&self) -> Option<&str> {
+        self.place.as_deref()
+    }
+
+    /// The file the problem is about, for the kinds that concern a file.
+    pub fn path(&self) -> Option<PathBuf> {
+        match self.kind {
+            ServerErrorKind::Bind => None,
+            _ => self.place.as_ref().map(PathBuf::from),
+        }
+    }
+}
+
+impl fmt::Display for ServerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            ServerErrorKind::Bind => "cannot listen on",
+            ServerErrorKind::PolicyRead => "cannot read policy file",
+            ServerErrorKind::PolicyInvalid => "invalid policy file",
+            ServerErrorKind::TlsCertificate => "TLS certificate",
+            ServerErrorKind::TlsKey => "TLS private key",
+            ServerErrorKind::TlsConfig => "TLS configuration",
+            ServerErrorKind::SelfSigned => "self-signed certificate in",
+        };
+        match &self.place {
+            Some(place) => write!(f, "{what} {place}: {}", self.message),
+            None => write!(f, "{what}: {}", self.message),
+        }
+    }
+}
+
+impl StdError for ServerError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn StdError + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_says_what_and_where() {
+        let error = ServerError::new(ServerErrorKind::TlsKey, "no private key found")
+            .at_path(Path::new("/etc/tls/key.pem"));
+        assert_eq!(
+            error.to_string(),
+            "TLS private key /etc/tls/key.pem: no private key found"
+        );
+        assert_eq!(error.path(), Some(PathBuf::from("/etc/tls/key.pem")));
+        let error = ServerError::new(ServerErrorKind::Bind, "address in use").at("0.0.0.0:8443");
+        assert_eq!(
+            error.to_string(),
+            "cannot listen on 0.0.0.0:8443: address in use"
+        );
+        assert_eq!(error.path(), None);
+    }
+}
