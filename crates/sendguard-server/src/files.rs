@@ -72,18 +72,19 @@ impl StaticSite {
         if raw_path.len() > MAX_PATH_BYTES {
             return Lookup::Refused("path too long");
         }
+        // `/outlook` for the mount `/outlook/`: before the prefix search, which would
+        // hand it to the site root.
+        if let Some(mount) = self.mounts.iter().find(|mount| {
+            mount.prefix.len() == raw_path.len() + 1 && mount.prefix.starts_with(raw_path)
+        }) {
+            return Lookup::AddSlash(mount.prefix.to_owned());
+        }
         let Some(mount) = self
             .mounts
             .iter()
             .find(|mount| raw_path.starts_with(mount.prefix))
         else {
-            // `/outlook` for the mount `/outlook/`.
-            return match self.mounts.iter().find(|mount| {
-                mount.prefix.len() == raw_path.len() + 1 && mount.prefix.starts_with(raw_path)
-            }) {
-                Some(mount) => Lookup::AddSlash(mount.prefix.to_owned()),
-                None => Lookup::NotFound,
-            };
+            return Lookup::NotFound;
         };
         let rest = &raw_path[mount.prefix.len()..];
         let names = match file_names(rest) {
