@@ -1,0 +1,300 @@
+// Browser tests of the site (www/) in Debian's Chromium, driven by playwright-core.
+//
+//   node --test tests/browser/www.test.mjs
+//
+// The pages are served over HTTP on 127.0.0.1 at the paths the real server uses: www/ at
+// /, the checker package (dist/checker, from `cargo xtask dist`) at /checker/, and the
+// embedded default policy at /policy.json, with the site's Content-Security-Policy, so a
+// page that needs anything else fails here too. Every request the browser makes is
+// recorded; one that leaves the origin fails the test (and is never let through).
+// Screenshots go to tests/artifacts/www/.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
+const WWW = join(ROOT, "www");
+const CHECKER = process.env.SENDGUARD_CHECKER_DIR
+  ? resolve(process.env.SENDGUARD_CHECKER_DIR)
+  : join(ROOT, "dist", "checker");
+const ARTIFACTS = join(ROOT, "tests", "artifacts", "www");
+const CHROMIUM = "/usr/bin/chromium";
+// The server's SITE_CSP (crates/sendguard-server/src/headers.rs).
+const SITE_CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+  "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self'; " +
+  "object-src 'none'; " +
+  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const MEDIA_TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+};
+
+let server;
+let origin;
+let browser;
+let sendguard;
+let defaultPolicy;
+
+function build(args) {
+  const result = spawnSync("cargo", args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  assert.equal(result.status, 0, `cargo ${args.join(" ")} failed`);
+}
+
+/** Serves a file from `dir` for the rest of a URL path, never outside `dir`. */
+function fileIn(dir, rest) {
+  const decoded = decodeURIComponent(rest);
+  const path = normalize(join(dir, decoded));
+  if (path !== dir && !path.startsWith(dir + sep)) return null;
+  if (!existsSync(path)) return null;
+  if (statSync(path).isDirectory()) {
+    const index = join(path, "index.html");
+    return existsSync(index) ? index : null;
+  }
+  return path;
+}
+
+function startServer() {
+  return new Promise((resolveServer) => {
+    const site = createServer((request, response) => {
+      const url = new URL(request.url, "http://127.0.0.1");
+      const headers = { "Content-Security-Policy": SITE_CSP, "X-Content-Type-Options": "nosniff" };
+      if (url.pathname === "/policy.json") {
+        response.writeHead(200, { ...headers, "Content-Type": "application/json" });
+        response.end(defaultPolicy);
+        return;
+      }
+      const path = url.pathname.startsWith("/checker/")
+        ? fileIn(CHECKER, url.pathname.slice("/checker/".length))
+        : fileIn(WWW, url.pathname.slice(1));
+      if (!path) {
+        response.writeHead(404, headers);
+        response.end("not found");
+        return;
+      }
+      const type = MEDIA_TYPES[extname(path)] ?? "application/octet-stream";
+      response.writeHead(200, { ...headers, "Content-Type": type });
+      response.end(readFileSync(path));
+    });
+    site.listen(0, "127.0.0.1", () => resolveServer(site));
+  });
+}
+
+before(async () => {
+  assert.ok(
+    existsSync(join(CHECKER, "sendguard-checker.mjs")),
+    `${CHECKER}/sendguard-checker.mjs is missing: run \`cargo xtask dist\` first`,
+  );
+  build(["build", "--quiet", "--locked", "-p", "sendguard"]);
+  sendguard = join(ROOT, "target", "debug", "sendguard");
+  const policy = spawnSync(sendguard, ["policy", "default"], { encoding: "utf8" });
+  assert.equal(policy.status, 0, policy.stderr);
+  defaultPolicy = policy.stdout;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startServer();
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/**
+ * A fresh page that records every request and every console error; requests that
+ * would leave the origin are aborted and reported by `checkRequests`.
+ */
+async function openPage({ lang = "en" } = {}) {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: lang === "de" ? "de-DE" : "en-US",
+    acceptDownloads: true,
+  });
+  const requests = [];
+  const failures = [];
+  const problems = [];
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    requests.push(url);
+    if (url.startsWith(`${origin}/`) || url.startsWith("blob:") || url.startsWith("data:")) {
+      return route.continue();
+    }
+    return route.abort("blockedbyclient");
+  });
+  const page = await context.newPage();
+  page.on("response", (response) => {
+    if (response.status() >= 400) failures.push(`${response.status()} ${response.url()}`);
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
+  const checkRequests = () => {
+    const foreign = requests.filter(
+      (url) => !url.startsWith(`${origin}/`) && !url.startsWith("blob:") && !url.startsWith("data:"),
+    );
+    assert.deepEqual(foreign, [], "requests left the origin");
+    assert.deepEqual(failures, [], "same-origin requests failed");
+    assert.deepEqual(problems, [], "the page logged errors (CSP violations show up here)");
+    return requests;
+  };
+  return { context, page, checkRequests };
+}
+
+function screenshot(page, name) {
+  return page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** The incident sendguard was built for: a partner newsletter with 800 addresses in CC. */
+function newsletterEml() {
+  const cc = [];
+  for (let index = 1; index <= 800; index += 1) {
+    const number = String(index).padStart(3, "0");
+    cc.push(`"Partner ${number}" <kontakt@partner${number}.example>`);
+  }
+  return [
+    "From: Anna Admin <anna.admin@example.com>",
+    "To: Anna Admin <anna.admin@example.com>",
+    `Cc: ${cc.join(",\r\n ")}`,
+    "Subject: Partner newsletter",
+    "Date: Mon, 23 Nov 2026 09:00:00 +0100",
+    "Message-ID: <newsletter-800@example.com>",
+    "MIME-Version: 1.0",
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    "Dear partners, here is our newsletter.",
+    "",
+  ].join("\r\n");
+}
+
+test("landing page and rollout docs render in both languages without foreign requests", async () => {
+  const { context, page, checkRequests } = await openPage();
+  for (const [path, name] of [
+    ["/", "landing"],
+    ["/docs/", "docs"],
+    ["/docs/outlook.html", "docs-outlook"],
+    ["/docs/thunderbird.html", "docs-thunderbird"],
+  ]) {
+    await page.goto(`${origin}${path}`);
+    await page.waitForFunction(() => document.querySelector("[data-set-lang='en'][aria-pressed='true']"));
+    assert.ok((await page.locator("h1").textContent()).trim().length > 0);
+    await screenshot(page, name);
+  }
+  await page.goto(`${origin}/`);
+  await page.getByRole("button", { name: "DE" }).click();
+  await page.waitForFunction(() => document.documentElement.lang === "de");
+  assert.match(await page.locator("h1").textContent(), /Adress/);
+  await screenshot(page, "landing-de");
+  await page.goto(`${origin}/docs/thunderbird.html`);
+  // The choice is remembered, and the docs show the German prose only.
+  await page.waitForFunction(() => document.documentElement.lang === "de");
+  assert.equal(await page.locator("[data-lang='en']").isVisible(), false);
+  assert.equal(await page.locator("[data-lang='de']").isVisible(), true);
+  assert.match(await page.locator("pre").first().textContent(), new RegExp(`${origin}/sendguard-thunderbird.xpi`));
+  checkRequests();
+  await context.close();
+});
+
+test("playground: the 800-CC newsletter is blocked, Move everyone to BCC makes it pass", async () => {
+  const { context, page, checkRequests } = await openPage();
+  await page.goto(`${origin}/playground.html`);
+  await page.locator("#draft-form[data-ready='true']").waitFor();
+  await page.locator("#eml-file").setInputFiles({
+    name: "partner-newsletter.eml",
+    mimeType: "message/rfc822",
+    buffer: Buffer.from(newsletterEml()),
+  });
+  await page.locator("#draft-form[data-verdict='block']").waitFor();
+  assert.match(await page.locator("#cc-count").textContent(), /800/);
+  await screenshot(page, "playground-block");
+
+  await page.locator("#report").getByRole("button", { name: "Move everyone to BCC" }).click();
+  await page.locator("#draft-form[data-verdict='pass']").waitFor();
+  assert.equal((await page.locator("#cc").inputValue()).trim(), "");
+  assert.match(await page.locator("#bcc-count").textContent(), /800/);
+  assert.match(await page.locator("#bcc").inputValue(), /kontakt@partner800\.example/);
+  await screenshot(page, "playground-pass");
+
+  // Pasted recipients, as Outlook copies them: five partner organizations warn.
+  await page.locator("#clear").click();
+  await page.locator("#cc").fill(
+    "Müller, Hans <hans@alpha.example>; b@bravo.example; c@charlie.example;\nd@delta.example; e@echo.example",
+  );
+  await page.locator("#draft-form[data-verdict='warn']").waitFor();
+  assert.match(await page.locator("#cc-count").textContent(), /5/);
+  await page.getByRole("button", { name: "DE" }).click();
+  await page.locator("#report").getByRole("button", { name: "Alle in BCC verschieben" }).waitFor();
+  await screenshot(page, "playground-warn-de");
+  checkRequests();
+  await context.close();
+});
+
+test("policy editor: a typo'd key is refused by name; the download passes `sendguard policy check`", async () => {
+  const { context, page, checkRequests } = await openPage();
+  await page.goto(`${origin}/policy.html`);
+  await page.locator("#policy-form[data-ready='true']").waitFor();
+  await page.locator("#policy-form[data-valid='true']").waitFor();
+
+  await page.locator("#raw-json").fill('{\n  "visible_recipients": {\n    "warn_partys": 3\n  }\n}\n');
+  await page.locator("#policy-form[data-valid='false']").waitFor();
+  assert.match(await page.locator("#validation").textContent(), /warn_partys/);
+  assert.equal(await page.locator("#download").isDisabled(), true);
+  await screenshot(page, "policy-typo");
+
+  await page.locator("#reset").click();
+  await page.locator("#policy-internal_domains").fill("example.com\nexample.de");
+  await page.locator("#policy-trusted_domains").fill("partner.example");
+  await page.locator("#policy-visible_recipients-warn_parties").fill("3");
+  await page.locator("#policy-severity-freemail-recipient").selectOption("block");
+  await page.locator("#policy-newsletter_tool-name").fill("CleverReach");
+  await page.locator("#policy-newsletter_tool-url").fill("https://www.cleverreach.com/");
+  await page.locator("#policy-on_checker_error").selectOption("fail-closed");
+  await page.locator("#policy-form[data-valid='true']").waitFor();
+  const written = JSON.parse(await page.locator("#raw-json").inputValue());
+  assert.deepEqual(written.internal_domains, ["example.com", "example.de"]);
+  assert.equal(written.visible_recipients.warn_parties, 3);
+  assert.equal(written.severity["freemail-recipient"], "block");
+  assert.equal(written.on_checker_error, "fail-closed");
+  await screenshot(page, "policy-valid");
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#download").click()]);
+  assert.equal(download.suggestedFilename(), "policy.json");
+  const file = join(ARTIFACTS, "policy.json");
+  await download.saveAs(file);
+  assert.deepEqual(JSON.parse(readFileSync(file, "utf8")), written);
+  const check = spawnSync(sendguard, ["policy", "check", file], { encoding: "utf8" });
+  assert.equal(check.status, 0, `sendguard policy check refused the download:\n${check.stderr}`);
+
+  // The same file with the typo is refused by the CLI too: the two agree.
+  const typo = join(ARTIFACTS, "policy-typo.json");
+  writeFileSync(typo, '{"visible_recipients": {"warn_partys": 3}}\n');
+  const refused = spawnSync(sendguard, ["policy", "check", typo], { encoding: "utf8" });
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /warn_partys/);
+  checkRequests();
+  await context.close();
+});
