@@ -2,16 +2,18 @@
 //
 //   node --test tests/browser/www.test.mjs
 //
-// The pages are served over HTTP on 127.0.0.1 at the paths the real server uses: www/ at
-// /, the checker package (dist/checker, from `cargo xtask dist`) at /checker/, and the
-// embedded default policy at /policy.json, with the site's Content-Security-Policy, so a
-// page that needs anything else fails here too. Every request the browser makes is
+// The pages are served over HTTP on 127.0.0.1 by the real server (`sendguard serve
+// --behind-proxy --listen 127.0.0.1:0`) once the binary has that command; before that by a
+// small server here at the same paths: www/ at /, the checker package (dist/checker, from
+// `cargo xtask dist`) at /checker/, the embedded default policy at /policy.json, with the
+// site's Content-Security-Policy, so a page that needs anything else fails here too.
+// SENDGUARD_CHECKER_DIR serves another checker build at /checker/ (with the small server). Every request the browser makes is
 // recorded; one that leaves the origin fails the test (and is never let through).
 // Screenshots go to tests/artifacts/www/.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { extname, join, normalize, resolve, sep } from "node:path";
@@ -42,7 +44,7 @@ const MEDIA_TYPES = {
   ".png": "image/png",
 };
 
-let server;
+let server; // the small server, or the real one's child process
 let origin;
 let browser;
 let sendguard;
@@ -92,6 +94,39 @@ function startServer() {
   });
 }
 
+/** Starts `sendguard serve` on a free port and resolves with its origin. */
+function startRealServer() {
+  return new Promise((resolveServer, reject) => {
+    const child = spawn(sendguard, ["serve", "--behind-proxy", "--listen", "127.0.0.1:0"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`sendguard serve printed no site URL within 30 s:\n${output}`));
+    }, 30_000);
+    const read = (chunk) => {
+      output += chunk;
+      const match = output.match(/(http:\/\/127\.0\.0\.1:\d+)\//);
+      if (match) {
+        clearTimeout(timer);
+        resolveServer({ child, origin: match[1] });
+      }
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sendguard serve exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+function hasServeCommand() {
+  return spawnSync(sendguard, ["serve", "--help"], { stdio: "ignore" }).status === 0;
+}
+
 before(async () => {
   assert.ok(
     existsSync(join(CHECKER, "sendguard-checker.mjs")),
@@ -103,8 +138,12 @@ before(async () => {
   assert.equal(policy.status, 0, policy.stderr);
   defaultPolicy = policy.stdout;
   mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startServer();
-  origin = `http://127.0.0.1:${server.address().port}`;
+  if (!process.env.SENDGUARD_CHECKER_DIR && hasServeCommand()) {
+    ({ child: server, origin } = await startRealServer());
+  } else {
+    server = await startServer();
+    origin = `http://127.0.0.1:${server.address().port}`;
+  }
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -121,7 +160,12 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.close();
+  if (server?.kill) {
+    server.removeAllListeners("exit");
+    server.kill("SIGTERM");
+  } else {
+    server?.close();
+  }
 });
 
 /**
@@ -223,14 +267,27 @@ test("playground: the 800-CC newsletter is blocked, Move everyone to BCC makes i
   const { context, page, checkRequests } = await openPage();
   await page.goto(`${origin}/playground.html`);
   await page.locator("#draft-form[data-ready='true']").waitFor();
-  await page.locator("#eml-file").setInputFiles({
-    name: "partner-newsletter.eml",
-    mimeType: "message/rfc822",
-    buffer: Buffer.from(newsletterEml()),
-  });
+  // Dropped onto the drop zone, as a user drags it out of the mail client.
+  await page.evaluate((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], "partner-newsletter.eml", { type: "message/rfc822" }));
+    document.getElementById("dropzone").dispatchEvent(
+      new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }),
+    );
+  }, newsletterEml());
   await page.locator("#draft-form[data-verdict='block']").waitFor();
   assert.match(await page.locator("#cc-count").textContent(), /800/);
   await screenshot(page, "playground-block");
+
+  // The export leaves the draft alone and downloads the visible recipients as CSV.
+  const [csv] = await Promise.all([
+    page.waitForEvent("download"),
+    page.locator("#report").getByRole("button", { name: /Export the list/ }).first().click(),
+  ]);
+  const csvFile = join(ARTIFACTS, csv.suggestedFilename());
+  await csv.saveAs(csvFile);
+  assert.match(readFileSync(csvFile, "utf8"), /kontakt@partner800\.example/);
+  assert.equal(await page.locator("#draft-form").getAttribute("data-verdict"), "block");
 
   await page.locator("#report").getByRole("button", { name: "Move everyone to BCC" }).click();
   await page.locator("#draft-form[data-verdict='pass']").waitFor();
@@ -238,6 +295,14 @@ test("playground: the 800-CC newsletter is blocked, Move everyone to BCC makes i
   assert.match(await page.locator("#bcc-count").textContent(), /800/);
   assert.match(await page.locator("#bcc").inputValue(), /kontakt@partner800\.example/);
   await screenshot(page, "playground-pass");
+
+  // The same file through the file chooser.
+  await page.locator("#eml-file").setInputFiles({
+    name: "partner-newsletter.eml",
+    mimeType: "message/rfc822",
+    buffer: Buffer.from(newsletterEml()),
+  });
+  await page.locator("#draft-form[data-verdict='block']").waitFor();
 
   // Pasted recipients, as Outlook copies them: five partner organizations warn.
   await page.locator("#clear").click();
