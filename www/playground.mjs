@@ -49,6 +49,13 @@ async function start() {
     say("error", `${t("www.playground.checker-failed")}\n${error.message}`);
     return;
   }
+  const missing = ["parseAddresses", "parseEml", "check", "apply"].filter(
+    (name) => typeof checker[name] !== "function",
+  );
+  if (missing.length) {
+    say("error", () => `${t("www.playground.checker-failed")}\n${CHECKER_URL}: no ${missing.join(", ")}`);
+    return;
+  }
   say("info", () => t("www.playground.ready"));
   form.dataset.ready = "true";
   onLangChange(() => {
