@@ -232,13 +232,23 @@ async function validate(text) {
     raw.setAttribute("aria-invalid", "true");
     form.dataset.valid = "false";
     showValidation("error", `${t("www.policy.invalid")}\n${error.message}`);
+    markFields(error.message);
     return;
   }
+  markFields("");
   validatedText = text;
   downloadButton.disabled = false;
   raw.removeAttribute("aria-invalid");
   form.dataset.valid = "true";
   showValidation("ok", t("www.policy.valid"));
+}
+
+/** Marks the controls whose key the checker's message names (it writes keys as `a.b`). */
+function markFields(message) {
+  for (const { path, input } of controls) {
+    if (message.includes(`\`${path.join(".")}\``)) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
 }
 
 function policyText(value) {

@@ -330,6 +330,17 @@ test("policy editor: a typo'd key is refused by name; the download passes `sendg
   assert.equal(await page.locator("#download").isDisabled(), true);
   await screenshot(page, "policy-typo");
 
+  // Thresholds that contradict each other: refused, and the field is marked.
+  await page.locator("#reset").click();
+  await page.locator("#policy-visible_recipients-warn_parties").fill("10");
+  await page.locator("#policy-visible_recipients-block_parties").fill("3");
+  await page.locator("#policy-form[data-valid='false']").waitFor();
+  assert.match(await page.locator("#validation").textContent(), /block_parties/);
+  assert.equal(
+    await page.locator("#policy-visible_recipients-block_parties").getAttribute("aria-invalid"),
+    "true",
+  );
+
   await page.locator("#reset").click();
   await page.locator("#policy-internal_domains").fill("example.com\nexample.de");
   await page.locator("#policy-trusted_domains").fill("partner.example");
