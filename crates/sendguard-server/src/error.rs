@@ -39,6 +39,8 @@ pub enum ServerErrorKind {
     TlsConfig,
     /// The self-signed localhost certificate could not be generated or saved.
     SelfSigned,
+    /// The async runtime could not be started (see [`crate::serve_blocking`]).
+    Runtime,
 }
 
 impl ServerError {
@@ -84,7 +86,7 @@ impl ServerError {
     /// The file the problem is about, for the kinds that concern a file.
     pub fn path(&self) -> Option<PathBuf> {
         match self.kind {
-            ServerErrorKind::Bind => None,
+            ServerErrorKind::Bind | ServerErrorKind::Runtime => None,
             _ => self.place.as_ref().map(PathBuf::from),
         }
     }
@@ -100,6 +102,7 @@ impl fmt::Display for ServerError {
             ServerErrorKind::TlsKey => "TLS private key",
             ServerErrorKind::TlsConfig => "TLS configuration",
             ServerErrorKind::SelfSigned => "self-signed certificate in",
+            ServerErrorKind::Runtime => "cannot start the server's runtime",
         };
         match &self.place {
             Some(place) => write!(f, "{what} {place}: {}", self.message),

@@ -18,8 +18,16 @@
 //! request body, so nothing about a draft or an address can reach the server: the checker
 //! runs in the mail client. Files, the policy and the manifests carry an `ETag` and
 //! `Cache-Control: no-cache`, so clients revalidate every time and get a `304` when
-//! nothing changed. The site is stateless: any static host or CDN serving the same files
-//! (with the manifests rendered once by [`render_manifest`]) can stand in for it.
+//! nothing changed.
+//!
+//! Scaling: the server keeps no state but the policy it read, so any number of copies
+//! behind a load balancer serve the same answers (tags are content hashes, equal on every
+//! machine), and any static host or CDN serving the same files, with the manifests
+//! rendered once by [`render_manifest`], can stand in for it. One small machine is plenty:
+//! see `examples/load.rs` for the numbers.
+//!
+//! A program without an async runtime calls [`serve_blocking`]; one with a runtime
+//! binds and runs a [`Server`] itself:
 //!
 //! ```no_run
 //! use sendguard_server::{Server, ServerConfig, SiteRoots, Tls};
@@ -103,7 +111,10 @@ pub enum Tls {
         dir: PathBuf,
     },
     /// Plain HTTP behind a reverse proxy that terminates TLS. Generated URLs follow the
-    /// proxy's `X-Forwarded-Proto` and `X-Forwarded-Host` (else `http` and `Host`).
+    /// proxy's `X-Forwarded-Proto` and `X-Forwarded-Host` (first value each; else `http`
+    /// and `Host`). Listen where only the proxy can connect (loopback, or a firewalled
+    /// port): anyone reaching the port directly can choose the URLs in their own
+    /// manifest (never in anyone else's: those answers carry `Vary` on these headers).
     BehindProxy,
 }
 
@@ -443,6 +454,60 @@ async fn serve_connection<I>(
     if let Err(error) = watcher.watch(connection.into_owned()).await {
         tracing::debug!(%error, "connection ended with an error");
     }
+}
+
+/// Completes on Ctrl-C, or on `SIGTERM` (what systemd, Docker and Kubernetes send) on
+/// Unix: the usual `shutdown` argument for [`Server::run`].
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("Ctrl-C: shutting down"),
+        () = terminate => tracing::info!("SIGTERM: shutting down"),
+    }
+}
+
+/// Everything `sendguard serve` does, for a caller without an async runtime: starts one,
+/// binds, hands the bound server to `on_bound` (to print [`Server::urls`] and
+/// [`Server::self_signed_certificate`]), then serves until Ctrl-C or `SIGTERM` and shuts
+/// down gracefully.
+///
+/// Logging goes through `tracing`: install a subscriber first, or reload errors in the
+/// policy file are not seen by anyone.
+pub fn serve_blocking(
+    config: ServerConfig,
+    on_bound: impl FnOnce(&Server),
+) -> Result<(), ServerError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| {
+            ServerError::new(ServerErrorKind::Runtime, error.to_string()).with_source(error)
+        })?;
+    runtime.block_on(async {
+        let server = Server::bind(config).await?;
+        on_bound(&server);
+        server.run(shutdown_signal()).await;
+        Ok(())
+    })
 }
 
 /// Binds, then runs until `shutdown` completes: [`Server::bind`] and [`Server::run`] in

@@ -63,7 +63,7 @@ impl PolicySource {
                 None,
             ),
             Some(path) => {
-                let bytes = std::fs::read(path).map_err(|error| {
+                let bytes = read_limited(path).map_err(|error| {
                     ServerError::new(ServerErrorKind::PolicyRead, error.to_string())
                         .at_path(path)
                         .with_source(error)
@@ -96,6 +96,25 @@ impl PolicySource {
     }
 }
 
+/// A policy is a few kilobytes; anything past this is not one (or is `/dev/zero`).
+const MAX_POLICY_BYTES: u64 = 1024 * 1024;
+
+/// Reads the policy file, refusing to read more than [`MAX_POLICY_BYTES`].
+fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_POLICY_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_POLICY_BYTES {
+        return Err(std::io::Error::other(format!(
+            "larger than {} KiB, too large for a policy",
+            MAX_POLICY_BYTES / 1024
+        )));
+    }
+    Ok(bytes)
+}
+
 /// The core's verdict on a policy file's bytes, as the message to log.
 fn validate(bytes: &[u8]) -> Result<(), String> {
     let text = std::str::from_utf8(bytes).map_err(|error| {
@@ -124,7 +143,11 @@ async fn poll_policy_file(
     let mut last_read_error: Option<String> = None;
     loop {
         ticker.tick().await;
-        let bytes = match tokio::fs::read(&path).await {
+        let reading = path.clone();
+        let read = tokio::task::spawn_blocking(move || read_limited(&reading))
+            .await
+            .unwrap_or_else(|error| Err(std::io::Error::other(error)));
+        let bytes = match read {
             Ok(bytes) => bytes,
             Err(error) => {
                 let message = error.to_string();
@@ -204,6 +227,11 @@ mod tests {
         assert_eq!(error.kind(), ServerErrorKind::PolicyInvalid);
         assert_eq!(error.path().as_deref(), Some(path.as_path()));
         assert!(error.to_string().contains("policy.json"), "{error}");
+
+        std::fs::write(&path, vec![b' '; 2 * 1024 * 1024]).unwrap();
+        let error = PolicySource::load(Some(&path)).unwrap_err();
+        assert_eq!(error.kind(), ServerErrorKind::PolicyRead);
+        assert!(error.to_string().contains("too large"), "{error}");
 
         let missing = dir.path().join("missing.json");
         let error = PolicySource::load(Some(&missing)).unwrap_err();

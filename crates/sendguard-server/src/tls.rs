@@ -204,6 +204,11 @@ pub(crate) fn self_signed(dir: &Path) -> Result<(TlsAcceptor, SelfSignedCertific
     save(dir, &files, &generated)
         .map_err(|error| problem(format!("cannot save: {error}")).with_source(error))?;
     files.generated = true;
+    tracing::info!(
+        authority = %files.authority.display(),
+        valid_until = %generated.valid_until,
+        "generated a localhost certificate; trust its authority to use it"
+    );
     files.valid_until = Some(generated.valid_until);
     let acceptor = acceptor(generated.chain, generated.key)
         .map_err(|error| problem(format!("generated an unusable certificate: {error}")))?;
