@@ -54,7 +54,10 @@ fn cases() -> Vec<PathBuf> {
 }
 
 fn sibling(eml: &Path, suffix: &str) -> PathBuf {
-    let stem = eml.file_stem().and_then(|s| s.to_str()).expect("UTF-8 name");
+    let stem = eml
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("UTF-8 name");
     eml.with_file_name(format!("{stem}{suffix}"))
 }
 
@@ -98,7 +101,10 @@ fn actual(eml: &Path) -> Result<(Value, String), String> {
     }
     let mut text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
     text.push('\n');
-    Ok((serde_json::to_value(&report).map_err(|e| e.to_string())?, text))
+    Ok((
+        serde_json::to_value(&report).map_err(|e| e.to_string())?,
+        text,
+    ))
 }
 
 fn pretty(value: &Value) -> String {
