@@ -2,7 +2,8 @@
 //! host the add-ins.
 //!
 //! Exit status: 0 pass, 1 warn, 2 block (worst over all files), 64 usage error,
-//! 65 unusable input (a draft or policy that cannot be read), 70 internal error.
+//! 65 unusable input (a draft or policy that cannot be read), 69 the server cannot
+//! bind its address, 70 internal error.
 
 // A command-line program: printing is its interface.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -10,6 +11,7 @@
 mod check;
 mod policy;
 mod render;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +44,8 @@ enum Command {
     /// Validate, print or describe policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Host the add-ins, the web pages, the policy and the Outlook manifests.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(clap::Args)]
@@ -98,6 +102,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Policy(command) => policy::run(&command),
+        Command::Serve(args) => serve::run(&args),
     };
     ExitCode::from(code)
 }

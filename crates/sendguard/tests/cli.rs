@@ -237,3 +237,33 @@ fn stdin_dash_reads_one_draft() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("freemail-recipient"));
 }
+
+#[test]
+fn serve_refuses_an_invalid_policy_at_start_naming_key_and_line() {
+    let dir = scratch("serve-policy");
+    let policy = write(
+        &dir,
+        "policy.json",
+        "{\n  \"on_checker_eror\": \"fail-open\"\n}\n",
+    );
+    let output = sendguard(&[
+        "serve",
+        "--behind-proxy",
+        "--listen",
+        "127.0.0.1:0",
+        "--policy",
+        &policy,
+    ]);
+    assert_eq!(output.status.code(), Some(65));
+    let err = stderr(&output);
+    assert!(err.contains("line 2"), "{err}");
+    assert!(err.contains("did you mean `on_checker_error`"), "{err}");
+}
+
+#[test]
+fn serve_reports_a_busy_port_as_69() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = busy.local_addr().unwrap().to_string();
+    let output = sendguard(&["serve", "--behind-proxy", "--listen", &address]);
+    assert_eq!(output.status.code(), Some(69), "{}", stderr(&output));
+}
