@@ -29,7 +29,7 @@ fn main() -> ExitCode {
             let seconds = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(60);
             test::fuzz(seconds)
         }
-        Some("serve") => serve(),
+        Some("serve") => serve(&args[1..]),
         Some("dist") => dist(),
         Some("bench") => bench(),
         Some("-h" | "--help" | "help") => {
@@ -50,8 +50,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve() -> Result<(), String> {
-    Err("not yet: `cargo xtask serve` arrives with the server (issue 6)".into())
+/// Builds everything, then runs `sendguard serve` from the checkout on the embedded
+/// default policy. Extra arguments go to `sendguard serve` (`--listen 0.0.0.0:8443`,
+/// `--policy FILE`, `--behind-proxy`, …).
+fn serve(extra: &[String]) -> Result<(), String> {
+    dist()?;
+    run::cargo(&["build", "--locked", "-p", "sendguard"])?;
+    let root = run::root();
+    let binary = root.join("target/debug/sendguard");
+    let root_arg = root.to_string_lossy().into_owned();
+    let mut args = vec!["serve", "--root", root_arg.as_str()];
+    args.extend(extra.iter().map(String::as_str));
+    run::command(&binary.to_string_lossy(), &args)
 }
 
 fn dist() -> Result<(), String> {
