@@ -7,7 +7,9 @@
 // small server here at the same paths: www/ at /, the checker package (dist/checker, from
 // `cargo xtask dist`) at /checker/, the embedded default policy at /policy.json, with the
 // site's Content-Security-Policy, so a page that needs anything else fails here too.
-// SENDGUARD_CHECKER_DIR serves another checker build at /checker/ (with the small server). Every request the browser makes is
+// SENDGUARD_CHECKER_DIR serves another checker build at /checker/ (with the small server);
+// SENDGUARD_SERVE_ROOT gives the real server another --root; SENDGUARD_BIN names an
+// already built `sendguard` (otherwise the test builds it). Every request the browser makes is
 // recorded; one that leaves the origin fails the test (and is never let through).
 // Screenshots go to tests/artifacts/www/.
 
@@ -22,9 +24,11 @@ import { chromium } from "playwright-core";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 const WWW = join(ROOT, "www");
+// The folder `sendguard serve --root` serves dist/ and www/ from.
+const SERVE_ROOT = process.env.SENDGUARD_SERVE_ROOT ? resolve(process.env.SENDGUARD_SERVE_ROOT) : ROOT;
 const CHECKER = process.env.SENDGUARD_CHECKER_DIR
   ? resolve(process.env.SENDGUARD_CHECKER_DIR)
-  : join(ROOT, "dist", "checker");
+  : join(SERVE_ROOT, "dist", "checker");
 const ARTIFACTS = join(ROOT, "tests", "artifacts", "www");
 const CHROMIUM = "/usr/bin/chromium";
 // The server's SITE_CSP (crates/sendguard-server/src/headers.rs).
@@ -97,7 +101,8 @@ function startServer() {
 /** Starts `sendguard serve` on a free port and resolves with its origin. */
 function startRealServer() {
   return new Promise((resolveServer, reject) => {
-    const child = spawn(sendguard, ["serve", "--behind-proxy", "--listen", "127.0.0.1:0"], {
+    const args = ["serve", "--behind-proxy", "--listen", "127.0.0.1:0", "--root", SERVE_ROOT];
+    const child = spawn(sendguard, args, {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -108,10 +113,11 @@ function startRealServer() {
     }, 30_000);
     const read = (chunk) => {
       output += chunk;
-      const match = output.match(/(http:\/\/127\.0\.0\.1:\d+)\//);
+      // It prints the URLs for the name it was asked to bind (`localhost` for loopback).
+      const match = output.match(/site and playground:\s+http:\/\/[^/\s]+:(\d+)\//);
       if (match) {
         clearTimeout(timer);
-        resolveServer({ child, origin: match[1] });
+        resolveServer({ child, origin: `http://127.0.0.1:${match[1]}` });
       }
     };
     child.stdout.on("data", read);
@@ -132,8 +138,12 @@ before(async () => {
     existsSync(join(CHECKER, "sendguard-checker.mjs")),
     `${CHECKER}/sendguard-checker.mjs is missing: run \`cargo xtask dist\` first`,
   );
-  build(["build", "--quiet", "--locked", "-p", "sendguard"]);
-  sendguard = join(ROOT, "target", "debug", "sendguard");
+  if (process.env.SENDGUARD_BIN) {
+    sendguard = resolve(process.env.SENDGUARD_BIN);
+  } else {
+    build(["build", "--quiet", "--locked", "-p", "sendguard"]);
+    sendguard = join(ROOT, "target", "debug", "sendguard");
+  }
   const policy = spawnSync(sendguard, ["policy", "default"], { encoding: "utf8" });
   assert.equal(policy.status, 0, policy.stderr);
   defaultPolicy = policy.stdout;
@@ -144,6 +154,7 @@ before(async () => {
     server = await startServer();
     origin = `http://127.0.0.1:${server.address().port}`;
   }
+  console.log(`# pages served by ${server.kill ? "sendguard serve" : "the test's own server"} at ${origin}`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
