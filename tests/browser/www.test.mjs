@@ -154,7 +154,7 @@ before(async () => {
     server = await startServer();
     origin = `http://127.0.0.1:${server.address().port}`;
   }
-  console.log(`# pages served by ${server.kill ? "sendguard serve" : "the test's own server"} at ${origin}`);
+  console.log(`pages served by ${server.kill ? "sendguard serve" : "the test's own server"} at ${origin}`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
