@@ -1,0 +1,24 @@
+// Background (event page): wires Thunderbird's events to the send guard. Listeners
+// are registered synchronously at the top level so Thunderbird wakes this page for
+// them; the checker itself is imported lazily, so a missing or broken checker is a
+// checker failure (handled by the policy's fail mode), not a background that never
+// registered its listener and silently lets everything through.
+
+import { SendGuard } from "./lib/guard.mjs";
+import { fetchPolicyText } from "./lib/policy.mjs";
+
+let catalogue;
+
+const guard = new SendGuard({
+  messenger,
+  loadCheckerModule: () => import("./checker/sendguard-checker.mjs"),
+  fetchText: fetchPolicyText,
+  loadCatalogue: async () => {
+    catalogue ??= await fetch(messenger.runtime.getURL("messages.json")).then((r) => r.json());
+    return catalogue;
+  },
+});
+
+messenger.compose.onBeforeSend.addListener((tab, details) => guard.onBeforeSend(tab, details));
+messenger.runtime.onMessage.addListener((message) => guard.handleMessage(message));
+messenger.windows.onRemoved.addListener((windowId) => guard.onWindowRemoved(windowId));
