@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""End-to-end test of the Thunderbird add-on in a real, headless Thunderbird.
+
+Each case composes a mail, clicks Send and asserts on what the local SMTP sink really
+received: the proof that a leak is stopped and a fix changes what goes over the wire.
+
+    e2e.py --addon dist/sendguard-thunderbird.xpi        # a built add-on (.xpi or folder)
+    e2e.py --checker dist/checker                        # stage from addin-thunderbird/
+
+Run through tests/thunderbird/run.sh, which installs Thunderbird and the Python
+packages first. Exit status 0 only if every case ran and passed; zero cases is a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from smtp_sink import SmtpSink
+from thunderbird import Thunderbird, app_dir_with_policies, free_port
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+ADDON_ID = "sendguard@sendguard.example"
+SENDER = "anna@example.com"
+# How long "nothing was delivered" is watched after the dialog is up; Thunderbird
+# talks to 127.0.0.1 in milliseconds, so a mail that went out would be here.
+QUIET_SECONDS = 1.5
+DELIVERY_TIMEOUT = 30
+
+MZ_EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"This program cannot be run in DOS mode.\r\n"
+THREE_ORGANIZATIONS = ["Bob <bob@one.example>", "carl@two.example", "dora@three.example"]
+
+
+def check(condition: bool, message: str) -> None:
+    if not condition:
+        raise AssertionError(message)
+
+
+def expect_nothing_delivered(sink: SmtpSink, what: str) -> None:
+    time.sleep(QUIET_SECONDS)
+    delivered = sink.deliveries
+    check(not delivered, f"{what}: expected no delivery, the sink got {[d.rcpt_to for d in delivered]}")
+
+
+def expect_dialog(tb: Thunderbird, sink: SmtpSink) -> dict:
+    """Waits for the dialog; a mail that went out instead fails at once."""
+
+    def shown():
+        check(not sink.deliveries, "the mail went out without a dialog")
+        return tb.dialog_if_ready()
+
+    return tb.wait(shown, 20, "the sendguard dialog", interval=0.2)
+
+
+def expect_one_delivery(sink: SmtpSink, what: str):
+    deliveries = sink.wait_for(1, DELIVERY_TIMEOUT)
+    check(len(deliveries) >= 1, f"{what}: nothing was delivered within {DELIVERY_TIMEOUT}s")
+    time.sleep(QUIET_SECONDS)
+    deliveries = sink.deliveries
+    check(len(deliveries) == 1, f"{what}: expected one delivery, got {len(deliveries)}")
+    return deliveries[0]
+
+
+# -- cases with the default policy ---------------------------------------------------
+
+
+def forty_external_addresses_in_cc_are_moved_to_bcc(tb: Thunderbird, sink: SmtpSink) -> None:
+    cc = [f"Person {i} <p{i}@org{i}.example>" for i in range(40)]
+    tb.compose(cc=cc, subject="Partner newsletter")
+    tb.click_send()
+    dialog = expect_dialog(tb, sink)
+    check(dialog["verdict"] == "block", f"verdict {dialog['verdict']}, expected block")
+    check("move-to-bcc" in dialog["buttons"], f"no move-to-bcc button: {dialog['buttons']}")
+    check("send-anyway" not in dialog["buttons"], "a block without override must not offer Send anyway")
+    tb.screenshot_dialog("forty-in-cc-block")
+    expect_nothing_delivered(sink, "while the dialog is open")
+
+    tb.dialog_click("move-to-bcc")
+    mail = expect_one_delivery(sink, "after Move everyone to BCC and send")
+    external = {f"p{i}@org{i}.example" for i in range(40)}
+    check(external <= set(mail.rcpt_to), f"envelope lacks {sorted(external - set(mail.rcpt_to))[:5]}")
+    visible = set(mail.header_addresses("To", "Cc"))
+    check(not (visible & external), f"external addresses visible in To/Cc: {sorted(visible & external)[:5]}")
+    check(visible <= {SENDER}, f"To/Cc should hold at most the sender, got {sorted(visible)}")
+    check(not mail.header_addresses("Bcc"), "a Bcc header went over the wire")
+    tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
+
+
+def two_recipient_business_mail_is_sent_without_dialog(tb: Thunderbird, sink: SmtpSink) -> None:
+    tb.compose(to=["Bob <bob@partner.example>"], cc=["carol@partner.example"], subject="Offer")
+    tb.click_send()
+    mail = expect_one_delivery(sink, "a normal business mail")
+    check(sorted(mail.rcpt_to) == ["bob@partner.example", "carol@partner.example"], f"envelope {mail.rcpt_to}")
+    check(not tb.dialog_open(), "a dialog is open for a mail that passes")
+
+
+def three_organizations_pass_with_the_default_policy(tb: Thunderbird, sink: SmtpSink) -> None:
+    # The baseline for the managed-policy case: the same mail, no policies.json.
+    tb.compose(to=THREE_ORGANIZATIONS, subject="Meeting")
+    tb.click_send()
+    mail = expect_one_delivery(sink, "three organizations, default policy")
+    check(len(mail.rcpt_to) == 3, f"envelope {mail.rcpt_to}")
+    check(not tb.dialog_open(), "a dialog is open for a mail that passes")
+
+
+def disguised_executable_is_blocked_and_the_draft_kept(tb: Thunderbird, sink: SmtpSink) -> None:
+    attachment = tb.attachment_file("invoice.pdf.exe", MZ_EXECUTABLE)
+    tb.compose(to=["Bob <bob@partner.example>"], subject="Invoice", attachments=[attachment])
+    tb.click_send()
+    dialog = expect_dialog(tb, sink)
+    check(dialog["verdict"] == "block", f"verdict {dialog['verdict']}, expected block")
+    check("invoice.pdf.exe" in dialog["text"], "the dialog does not name the attachment")
+    check("send-anyway" not in dialog["buttons"], "a block without override must not offer Send anyway")
+    tb.screenshot_dialog("disguised-attachment-block")
+    expect_nothing_delivered(sink, "while the dialog is open")
+
+    tb.dialog_click("back")
+    tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
+    expect_nothing_delivered(sink, "after Back to editing")
+    state = tb.wait(lambda: (s := tb.compose_state()) and not s["locked"] and s, 10, "the compose window to unlock")
+    check(state["to"] == ["bob@partner.example"], f"recipients changed: {state}")
+    check(state["attachments"] == ["invoice.pdf.exe"], f"attachments changed: {state}")
+
+
+def hotmail_recipient_warns_and_send_anyway_delivers(tb: Thunderbird, sink: SmtpSink) -> None:
+    tb.compose(to=["Bob <bob@partner.example>"], cc=["Private <someone@hotmail.com>"], subject="Photos")
+    tb.click_send()
+    dialog = expect_dialog(tb, sink)
+    check(dialog["verdict"] == "warn", f"verdict {dialog['verdict']}, expected warn")
+    check("send-anyway" in dialog["buttons"], f"no Send anyway for a warning: {dialog['buttons']}")
+    check(not dialog["reason_shown"], "a warning must not ask for a reason")
+    tb.screenshot_dialog("hotmail-warn")
+    # Longer than the profile's event-page idle time (3 s): the background holding the
+    # answer must survive while the user reads.
+    time.sleep(5)
+    check(not sink.deliveries, "delivered while the dialog was open")
+    tb.dialog_click("send-anyway")
+    mail = expect_one_delivery(sink, "after Send anyway")
+    check(sorted(mail.rcpt_to) == ["bob@partner.example", "someone@hotmail.com"], f"envelope {mail.rcpt_to}")
+
+
+DEFAULT_POLICY_CASES = [
+    forty_external_addresses_in_cc_are_moved_to_bcc,
+    two_recipient_business_mail_is_sent_without_dialog,
+    three_organizations_pass_with_the_default_policy,
+    disguised_executable_is_blocked_and_the_draft_kept,
+    hotmail_recipient_warns_and_send_anyway_delivers,
+]
+
+# -- cases with a managed policy from policies.json ----------------------------------
+
+MANAGED_POLICY = {"visible_recipients": {"warn_parties": 2}}
+
+
+def managed_policy_lowers_the_threshold(tb: Thunderbird, sink: SmtpSink) -> None:
+    tb.compose(to=THREE_ORGANIZATIONS, subject="Meeting")
+    tb.click_send()
+    dialog = expect_dialog(tb, sink)
+    check(dialog["verdict"] == "warn", f"verdict {dialog['verdict']}, expected warn from the managed policy")
+    tb.screenshot_dialog("managed-policy-warn")
+    expect_nothing_delivered(sink, "while the dialog is open")
+    tb.dialog_click("back")
+    tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
+    expect_nothing_delivered(sink, "after Back to editing")
+
+
+MANAGED_POLICY_CASES = [managed_policy_lowers_the_threshold]
+
+
+# -- runner --------------------------------------------------------------------------
+
+
+def run_cases(label, tb, sink, cases, results):
+    print(f"Thunderbird {tb.version} ({label}) started in {tb.startup_seconds:.1f}s", flush=True)
+    for case in cases:
+        sink.clear()
+        started = time.monotonic()
+        try:
+            case(tb, sink)
+            outcome, detail = "ok", ""
+        except Exception as error:  # every failure is reported, then the next case runs
+            outcome, detail = "FAIL", "".join(traceback.format_exception(error))
+            try:
+                tb.screenshot_dialog(f"failed-{case.__name__}")
+            except Exception:
+                pass
+        finally:
+            cleanup_between_cases(tb)
+        elapsed = time.monotonic() - started
+        results.append((case.__name__, outcome, elapsed))
+        print(f"  {outcome:<4} {case.__name__} ({elapsed:.1f}s)", flush=True)
+        if detail:
+            print(detail, flush=True)
+
+
+def cleanup_between_cases(tb: Thunderbird) -> None:
+    try:
+        if tb.dialog_open():
+            tb.dialog_click("back")
+            tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
+        tb.close_compose_windows()
+    except Exception as error:
+        print(f"  (cleanup: {error})", flush=True)
+
+
+def stage_addon(checker: Path, into: Path) -> Path:
+    subprocess.run(
+        [sys.executable, str(ROOT / "addin-thunderbird" / "pack.py"), "--checker", str(checker), "--out-dir", str(into)],
+        check=True,
+    )
+    return into
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="Thunderbird end-to-end test")
+    parser.add_argument("--addon", type=Path, help="the built add-on: .xpi or unpacked folder")
+    parser.add_argument("--checker", type=Path, help="checker package to stage addin-thunderbird/ with")
+    parser.add_argument("--thunderbird", type=Path, default=Path("/usr/lib/thunderbird"), help="install folder")
+    parser.add_argument("--artifacts", type=Path, default=ROOT / "tests" / "artifacts" / "thunderbird")
+    parser.add_argument("--work", type=Path, default=ROOT / "target" / "thunderbird-e2e")
+    parser.add_argument("-k", dest="only", help="run only cases whose name contains this")
+    args = parser.parse_args(argv)
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    args.artifacts.mkdir(parents=True, exist_ok=True)
+    for old in args.artifacts.glob("*.png"):
+        old.unlink()
+    if args.addon:
+        addon = args.addon.resolve()
+    elif args.checker:
+        addon = stage_addon(args.checker.resolve(), args.work / "addon")
+    else:
+        parser.error("give --addon (built add-on) or --checker (checker package to stage with)")
+    if not addon.exists():
+        parser.error(f"{addon} does not exist")
+
+    selected = lambda cases: [c for c in cases if not args.only or args.only in c.__name__]
+    results: list[tuple[str, str, float]] = []
+    started = time.monotonic()
+    sink = SmtpSink()
+    try:
+        runs = [
+            ("default policy", args.thunderbird / "thunderbird", selected(DEFAULT_POLICY_CASES)),
+        ]
+        managed = selected(MANAGED_POLICY_CASES)
+        if managed:
+            policies = {"policies": {"3rdparty": {"Extensions": {ADDON_ID: {"policy": MANAGED_POLICY}}}}}
+            binary = app_dir_with_policies(args.thunderbird, policies, args.work / "thunderbird-managed")
+            runs.append(("managed policy", binary, managed))
+        for label, binary, cases in runs:
+            if not cases:
+                continue
+            log = args.artifacts / f"gecko-{label.replace(' ', '-')}.log"
+            tb = Thunderbird(str(binary), addon, sink.port, args.artifacts, free_port(), log)
+            try:
+                run_cases(label, tb, sink, cases, results)
+            finally:
+                tb.quit()
+    finally:
+        sink.close()
+
+    failed = [name for name, outcome, _ in results if outcome != "ok"]
+    print(f"\nthunderbird e2e: {len(results) - len(failed)} passed, {len(failed)} failed, "
+          f"{time.monotonic() - started:.1f}s; screenshots in {args.artifacts}")
+    if not results:
+        print("thunderbird e2e: no case ran", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,380 @@
+"""Drives a real Thunderbird through Marionette for the end-to-end test.
+
+Everything Thunderbird-specific the cases need lives here: starting it headless with
+a fresh profile, an SMTP account pointing at the local sink, installing the add-on
+temporarily, opening a compose window, clicking Send, and operating the add-on's
+dialog. The dialog is an extension page in a popup window; Marionette has no content
+context in Thunderbird, so the harness reaches into the page with a frame script on
+the popup's <browser> (see `DIALOG_FRAME_SCRIPT`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from marionette_driver.addons import Addons
+from marionette_driver.marionette import Marionette
+
+# Prefs for a quiet test profile: no first-run wizards, no update or account
+# checks, and a short idle time for event pages so a test proves the dialog survives
+# Thunderbird suspending the add-on's background.
+PREFS = {
+    "mail.provider.suppress_dialog_on_startup": True,
+    "mail.spotlight.firstRunDone": True,
+    "mail.winsearch.firstRunDone": True,
+    "mail.shell.checkDefaultClient": False,
+    "mailnews.start_page.enabled": False,
+    "mail.rights.override": True,
+    "app.update.disabledForTesting": True,
+    "mail.compose.attachment_reminder": False,
+    "mail.biff.show_alert": False,
+    "mail.collect_email_address_outgoing": False,
+    "extensions.background.idle.timeout": 3000,
+}
+
+SENDER = ("Anna Admin", "anna@example.com")
+
+# Runs inside the dialog page's process. It answers one request per load, tagged with
+# an id, through the message manager; requests are plain data, never code.
+DIALOG_FRAME_SCRIPT = r"""
+(function (request) {
+  const doc = content.document;
+  const root = doc.documentElement;
+  let result;
+  try {
+    if (request.op === "click") {
+      const element = doc.getElementById(request.id);
+      if (!element || element.hidden || element.disabled) {
+        throw new Error("cannot click #" + request.id);
+      }
+      element.click();
+      result = { ok: true };
+    } else if (request.op === "type") {
+      const element = doc.getElementById(request.id);
+      element.value = request.value;
+      element.dispatchEvent(new content.Event("input", { bubbles: true }));
+      result = { ok: true };
+    } else {
+      const buttons = {};
+      for (const button of doc.querySelectorAll(".actions button")) {
+        if (!button.hidden) buttons[button.id] = button.textContent;
+      }
+      result = {
+        ok: true,
+        url: String(content.location.href),
+        state: root.dataset.state || null,
+        verdict: root.dataset.verdict || null,
+        title: doc.getElementById("title")?.textContent || "",
+        status: doc.getElementById("status")?.hidden ? "" : doc.getElementById("status")?.textContent || "",
+        reason_shown: doc.getElementById("override") ? !doc.getElementById("override").hidden : false,
+        buttons,
+        text: doc.body ? doc.body.innerText : "",
+      };
+    }
+  } catch (error) {
+    result = { ok: false, error: String(error) };
+  }
+  sendAsyncMessage("sendguard-test:result", { id: request.requestId, result });
+})(REQUEST);
+"""
+
+FIND_DIALOG_JS = """
+const [addonId] = arguments;
+const policy = WebExtensionPolicy.getByID(addonId);
+for (const win of Services.wm.getEnumerator(null)) {
+  if (!win.location.href.includes("extensionPopup")) continue;
+  const browser = win.document.getElementById("requestFrame") || win.document.querySelector("browser");
+  const spec = browser?.currentURI?.spec || "";
+  if (policy && spec.startsWith(policy.getURL("dialog.html"))) return spec;
+}
+return null;
+"""
+
+
+class ThunderbirdError(AssertionError):
+    pass
+
+
+class Thunderbird:
+    """One running Thunderbird with a fresh profile, an account and the add-on."""
+
+    def __init__(self, binary: str, addon: Path, smtp_port: int, artifacts: Path, port: int, log: Path):
+        self.artifacts = artifacts
+        self.addon_path = addon
+        started = time.monotonic()
+        self.m = Marionette(
+            app="thunderbird",
+            bin=binary,
+            headless=True,
+            prefs=PREFS,
+            port=port,
+            gecko_log=str(log),
+            startup_timeout=120,
+        )
+        self.m.start_session()
+        self.m.set_context("chrome")
+        self.startup_seconds = time.monotonic() - started
+        self.main_window = self.m.current_chrome_window_handle
+        self.identity = self._create_account(smtp_port)
+        self.addon_id = Addons(self.m).install(str(addon), temp=True)
+        self.version = self.m.execute_script("return Services.appinfo.version")
+        self._files = Path(tempfile.mkdtemp(prefix="sendguard-tb-files-"))
+        self._wait_for_addon_background()
+
+    # -- setup ------------------------------------------------------------------
+
+    def _create_account(self, smtp_port: int) -> str:
+        return self.m.execute_script(
+            """
+            const [port, name, email] = arguments;
+            const { MailServices } = ChromeUtils.importESModule("resource:///modules/MailServices.sys.mjs");
+            const smtp = MailServices.outgoingServer.createServer("smtp").QueryInterface(Ci.nsISmtpServer);
+            smtp.hostname = "127.0.0.1";
+            smtp.port = port;
+            smtp.authMethod = Ci.nsMsgAuthMethod.none;
+            smtp.socketType = Ci.nsMsgSocketType.plain;
+            const identity = MailServices.accounts.createIdentity();
+            identity.fullName = name;
+            identity.email = email;
+            identity.smtpServerKey = smtp.key;
+            identity.doFcc = false;  // no Sent folder: the sink is the only record
+            const incoming = MailServices.accounts.createIncomingServer("anna", "example.com", "none");
+            const account = MailServices.accounts.createAccount();
+            account.incomingServer = incoming;
+            account.addIdentity(identity);
+            return identity.key;
+            """,
+            script_args=[smtp_port, *SENDER],
+        )
+
+    def _wait_for_addon_background(self, timeout: float = 20) -> None:
+        # The listener must be registered before the first Send, or that Send would
+        # go out unchecked and the test would prove nothing.
+        self.wait(
+            lambda: self.m.execute_script(
+                """
+                const policy = WebExtensionPolicy.getByID(arguments[0]);
+                return !!(policy && policy.extension && policy.extension.backgroundState != "starting");
+                """,
+                script_args=[self.addon_id],
+            ),
+            timeout,
+            "the add-on's background to start",
+        )
+
+    # -- generic ----------------------------------------------------------------
+
+    @staticmethod
+    def wait(predicate, timeout: float, what: str, interval: float = 0.1):
+        deadline = time.monotonic() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise ThunderbirdError(f"timed out after {timeout:.0f}s waiting for {what}")
+            time.sleep(interval)
+
+    def quit(self) -> None:
+        # cleanup() ends the session, stops Thunderbird and deletes the profile now,
+        # not in a destructor at interpreter exit.
+        self.m.cleanup()
+        shutil.rmtree(self._files, ignore_errors=True)
+
+    # -- compose ----------------------------------------------------------------
+
+    def attachment_file(self, name: str, content: bytes) -> Path:
+        path = self._files / name
+        path.write_bytes(content)
+        return path
+
+    def compose(self, to=(), cc=(), bcc=(), subject="Test", body="Hello.\n", attachments=()) -> None:
+        """Opens a compose window (plain text) and waits until it is ready."""
+        self.close_compose_windows()
+        self.m.switch_to_window(self.main_window)
+        self.m.execute_script(
+            """
+            const [to, cc, bcc, subject, body, files, identityKey] = arguments;
+            const { MailServices } = ChromeUtils.importESModule("resource:///modules/MailServices.sys.mjs");
+            const fields = Cc["@mozilla.org/messengercompose/composefields;1"].createInstance(Ci.nsIMsgCompFields);
+            fields.to = to.join(", ");
+            fields.cc = cc.join(", ");
+            fields.bcc = bcc.join(", ");
+            fields.subject = subject;
+            fields.body = body;
+            for (const path of files) {
+              const file = Cc["@mozilla.org/file/local;1"].createInstance(Ci.nsIFile);
+              file.initWithPath(path);
+              const attachment = Cc["@mozilla.org/messengercompose/attachment;1"].createInstance(Ci.nsIMsgAttachment);
+              attachment.url = Services.io.newFileURI(file).spec;
+              attachment.name = file.leafName;
+              attachment.size = file.fileSize;
+              fields.addAttachment(attachment);
+            }
+            const params = Cc["@mozilla.org/messengercompose/composeparams;1"].createInstance(Ci.nsIMsgComposeParams);
+            params.type = Ci.nsIMsgCompType.New;
+            params.format = Ci.nsIMsgCompFormat.PlainText;
+            params.identity = MailServices.accounts.getIdentity(identityKey);
+            params.composeFields = fields;
+            MailServices.compose.OpenComposeWindowWithParams(null, params);
+            """,
+            script_args=[list(to), list(cc), list(bcc), subject, body, [str(p) for p in attachments], self.identity],
+        )
+        self.wait(
+            lambda: self.m.execute_script(
+                """
+                const w = Services.wm.getMostRecentWindow("msgcompose");
+                return !!(w && w.gLoadingComplete && w.document.readyState == "complete");
+                """
+            ),
+            20,
+            "the compose window",
+        )
+
+    def click_send(self) -> None:
+        self.m.execute_script(
+            'Services.wm.getMostRecentWindow("msgcompose").goDoCommand("cmd_sendNow");'
+        )
+
+    def compose_state(self) -> dict | None:
+        """Recipients and attachments of the open compose window, or None."""
+        return self.m.execute_script(
+            """
+            const w = Services.wm.getMostRecentWindow("msgcompose");
+            if (!w || w.closed) return null;
+            const fields = w.GetComposeDetails();
+            const { MailServices } = ChromeUtils.importESModule("resource:///modules/MailServices.sys.mjs");
+            const list = (header) => MailServices.headerParser
+              .parseEncodedHeaderW(header || "").map((a) => a.email.toLowerCase());
+            return {
+              to: list(fields.to), cc: list(fields.cc), bcc: list(fields.bcc),
+              subject: fields.subject,
+              attachments: [...w.gAttachmentBucket.itemChildren].map((item) => item.attachment.name),
+              locked: !!w.gWindowLocked,
+            };
+            """
+        )
+
+    def close_compose_windows(self) -> None:
+        self.m.execute_script(
+            """
+            for (const w of Services.wm.getEnumerator("msgcompose")) {
+              w.gContentChanged = false;
+              if (w.gMsgCompose) w.gMsgCompose.bodyModified = false;
+              w.close();
+            }
+            """
+        )
+        self.wait(
+            lambda: self.m.execute_script('return !Services.wm.getMostRecentWindow("msgcompose")'),
+            10,
+            "compose windows to close",
+        )
+
+    # -- the add-on's dialog ------------------------------------------------------
+
+    def dialog_url(self) -> str | None:
+        return self.m.execute_script(FIND_DIALOG_JS, script_args=[self.addon_id])
+
+    def _dialog_request(self, request: dict, timeout: float = 10) -> dict:
+        request = {**request, "requestId": f"{time.monotonic_ns()}"}
+        script = DIALOG_FRAME_SCRIPT.replace("REQUEST", json.dumps(request))
+        result = self.m.execute_async_script(
+            """
+            const [addonId, source, requestId, resolve] = arguments;
+            const policy = WebExtensionPolicy.getByID(addonId);
+            let browser = null;
+            for (const win of Services.wm.getEnumerator(null)) {
+              if (!win.location.href.includes("extensionPopup")) continue;
+              const candidate = win.document.getElementById("requestFrame") || win.document.querySelector("browser");
+              if (policy && candidate?.currentURI?.spec.startsWith(policy.getURL("dialog.html"))) browser = candidate;
+            }
+            if (!browser) { resolve({ ok: false, error: "no dialog" }); return; }
+            const mm = browser.messageManager;
+            const listener = (message) => {
+              if (message.data.id !== requestId) return;
+              mm.removeMessageListener("sendguard-test:result", listener);
+              resolve(message.data.result);
+            };
+            mm.addMessageListener("sendguard-test:result", listener);
+            mm.loadFrameScript("data:application/javascript," + encodeURIComponent(source), false);
+            """,
+            script_args=[self.addon_id, script, request["requestId"]],
+            script_timeout=int(timeout * 1000),
+        )
+        return result
+
+    def dialog_if_ready(self) -> dict | None:
+        """What the dialog shows once it is rendered; None before that or without one."""
+        if not self.dialog_url():
+            return None
+        state = self._dialog_request({"op": "state"})
+        return state if state.get("ok") and state.get("state") == "ready" else None
+
+    def dialog(self, timeout: float = 20) -> dict:
+        """Waits for the dialog to be rendered and returns what it shows."""
+        return self.wait(self.dialog_if_ready, timeout, "the sendguard dialog", interval=0.2)
+
+    def dialog_open(self) -> bool:
+        return self.dialog_url() is not None
+
+    def dialog_click(self, button_id: str) -> None:
+        result = self._dialog_request({"op": "click", "id": button_id})
+        if not result.get("ok"):
+            raise ThunderbirdError(f"dialog: {result.get('error')}")
+
+    def dialog_type(self, element_id: str, value: str) -> None:
+        result = self._dialog_request({"op": "type", "id": element_id, "value": value})
+        if not result.get("ok"):
+            raise ThunderbirdError(f"dialog: {result.get('error')}")
+
+    def screenshot_dialog(self, name: str) -> Path:
+        """Saves a PNG of the dialog window into the artifacts folder."""
+        handle = None
+        for candidate in self.m.chrome_window_handles:
+            self.m.switch_to_window(candidate)
+            if "extensionPopup" in self.m.get_url():
+                handle = candidate
+        if handle is None:
+            self.m.switch_to_window(self.main_window)
+            raise ThunderbirdError("no dialog window to screenshot")
+        self.m.switch_to_window(handle)
+        png = self.m.screenshot(format="binary")
+        self.m.switch_to_window(self.main_window)
+        path = self.artifacts / f"{name}.png"
+        path.write_bytes(png)
+        return path
+
+
+def app_dir_with_policies(install_dir: Path, policies: dict, into: Path) -> Path:
+    """A private copy of the Thunderbird install whose distribution/policies.json is
+    `policies`: Thunderbird reads enterprise policies from the folder of its binary, so
+    the test gets its own folder (symlinks plus a copied binary) instead of writing to
+    the system's /usr/lib/thunderbird or /etc/thunderbird.
+    """
+    if into.exists():
+        shutil.rmtree(into)
+    into.mkdir(parents=True)
+    for entry in install_dir.iterdir():
+        if entry.name in ("thunderbird", "thunderbird-bin", "distribution"):
+            continue
+        (into / entry.name).symlink_to(entry)
+    # A copy, not a link: the binary finds its folder from its own resolved path.
+    shutil.copy2(install_dir / "thunderbird-bin", into / "thunderbird-bin")
+    (into / "thunderbird").symlink_to("thunderbird-bin")
+    (into / "distribution").mkdir()
+    (into / "distribution" / "policies.json").write_text(json.dumps(policies, indent=2))
+    return into / "thunderbird"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
