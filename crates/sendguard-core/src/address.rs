@@ -84,6 +84,7 @@ fn split_list(text: &str) -> Vec<String> {
     let mut current = String::new();
     let mut in_quotes = false;
     let mut in_angle = false;
+    let mut comment_depth = 0usize;
     let mut escaped = false;
     for c in text.chars() {
         if escaped {
@@ -96,10 +97,19 @@ fn split_list(text: &str) -> Vec<String> {
                 current.push(c);
                 escaped = true;
             }
-            '"' => {
+            '"' if comment_depth == 0 => {
                 in_quotes = !in_quotes;
                 current.push(c);
             }
+            '(' if !in_quotes => {
+                comment_depth += 1;
+                current.push(c);
+            }
+            ')' if !in_quotes && comment_depth > 0 => {
+                comment_depth -= 1;
+                current.push(c);
+            }
+            _ if comment_depth > 0 => current.push(c),
             '<' if !in_quotes => {
                 in_angle = true;
                 current.push(c);

@@ -6,10 +6,14 @@ use std::sync::LazyLock;
 
 use publicsuffix::{List, Psl as _};
 
-/// The Public Suffix List, ICANN and private sections, vendored (see `data/SOURCES.md`).
+/// The Public Suffix List, ICANN and private sections, vendored (see `data/SOURCES.md`);
+/// `build.rs` drops its comments, which the parser would skip anyway.
 static PUBLIC_SUFFIXES: LazyLock<List> = LazyLock::new(|| {
-    List::from_bytes(include_bytes!("../data/public_suffix_list.dat"))
-        .unwrap_or_else(|_| List::new())
+    List::from_bytes(include_bytes!(concat!(
+        env!("OUT_DIR"),
+        "/public_suffix_rules.dat"
+    )))
+    .unwrap_or_else(|_| List::new())
 });
 
 /// A domain name in canonical form: lower-case, ASCII (IDN labels as `xn--` punycode),

@@ -104,6 +104,28 @@ impl Draft {
                 };
                 InputError::new(kind, message).at(inner.line(), inner.column())
             })?;
+        deserializer.end().map_err(|error| {
+            InputError::new(
+                InputErrorKind::Syntax,
+                "unexpected text after the draft object (two drafts in one input?)",
+            )
+            .at(error.line(), error.column())
+        })?;
+        if let Err(place) =
+            crate::json::objects_not_arrays(text, &["to", "cc", "bcc", "attachments"])
+        {
+            let message = if place.path.is_empty() {
+                "a draft must be a JSON object `{…}`, not an array".to_string()
+            } else {
+                format!(
+                    "invalid draft at `{}`: expected an object, not an array",
+                    place.path
+                )
+            };
+            return Err(
+                InputError::new(InputErrorKind::Shape, message).at(place.line, place.column)
+            );
+        }
         draft.within_limits()?;
         Ok(draft)
     }

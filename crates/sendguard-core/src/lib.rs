@@ -27,6 +27,7 @@ mod draft;
 mod eml;
 mod error;
 mod fix;
+mod json;
 mod lists;
 mod messages;
 mod policy;

@@ -13,6 +13,7 @@ use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::domain::DomainName;
+use crate::json::{locate, objects_not_arrays};
 use crate::rules::RuleId;
 
 /// How strongly a rule reacts, from nothing to stopping the send.
@@ -226,6 +227,16 @@ impl Default for Policy {
     }
 }
 
+/// The policy keys whose values are lists; everywhere else an array is a mistake.
+const POLICY_LISTS: &[&str] = &[
+    "internal_domains",
+    "trusted_domains",
+    "freemail_domains",
+    "blocked_domains",
+    "extra_dangerous_extensions",
+    "allowed_extensions",
+];
+
 static DEFAULT_JSON: LazyLock<String> = LazyLock::new(|| {
     let mut text = serde_json::to_string_pretty(&Policy::default()).unwrap_or_default();
     text.push('\n');
@@ -269,6 +280,20 @@ impl Policy {
             column: error.column(),
             message: "unexpected text after the policy object".into(),
         })?;
+        if let Err(place) = objects_not_arrays(text, POLICY_LISTS) {
+            let what = if place.path.is_empty() {
+                "the policy must be a JSON object `{…}`, not an array".to_string()
+            } else {
+                format!("`{}` must be an object `{{…}}`, not an array", place.path)
+            };
+            return Err(PolicyError {
+                kind: PolicyErrorKind::WrongValue,
+                path: place.path,
+                line: place.line,
+                column: place.column,
+                message: what,
+            });
+        }
         policy.validate(text)?;
         policy.normalize();
         Ok(policy)
@@ -357,24 +382,6 @@ impl Policy {
             }
         }
     }
-}
-
-/// Finds the line and column of a nested key for errors found after parsing: the first
-/// `"a"` key, then the first `"b"` after it. A heuristic, exact for every policy that
-/// does not repeat key names inside string values.
-fn locate(text: &str, path: &[&str]) -> (usize, usize) {
-    let mut offset = 0;
-    for key in path {
-        let needle = format!("\"{key}\"");
-        match text[offset..].find(&needle) {
-            Some(found) => offset += found,
-            None => break,
-        }
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-    (line, column)
 }
 
 /// A policy the checker cannot accept, with the key and the place.

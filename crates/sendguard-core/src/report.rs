@@ -104,7 +104,8 @@ pub struct Summary {
     pub visible: usize,
     /// Distinct recipients outside the internal domains (trusted partners included).
     pub external_addresses: usize,
-    /// Distinct organizations among them (each private address counts as its own).
+    /// Distinct parties among them: one per organization, each private mailbox (and
+    /// each unusable address) its own.
     pub external_organizations: usize,
     /// Parties exposed to each other: external, visible, counted as
     /// `visible-recipients` counts them.

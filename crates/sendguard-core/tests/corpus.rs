@@ -23,20 +23,7 @@ use serde_json::{Value, json};
 /// wrong. They are reported but do not fail the run; once the checker is fixed they
 /// match, and the run fails until the entry is removed here. `UPDATE_GOLDEN` leaves
 /// their expected files alone.
-const KNOWN_BUGS: &[(&str, &str)] = &[
-    (
-        "012-attachment-bidi-override.eml",
-        "attachment-dangerous-type puts the raw U+202E into its message (rules/attachments.rs \
-         dangerous_type), which reverses the text around it in every UI; \
-         attachment-disguised-name already shows it as <U+202E>",
-    ),
-    (
-        "014-customers-10000-bcc.eml",
-        "summary.external_organizations counts all gmail.com/web.de/… addresses as one \
-         organization each (rules/recipients.rs Analysis::summary); report.rs documents \
-         \"each private address counts as its own\", as visible-recipients counts parties",
-    ),
-];
+const KNOWN_BUGS: &[(&str, &str)] = &[];
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus")

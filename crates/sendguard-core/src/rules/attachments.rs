@@ -69,7 +69,7 @@ pub(super) fn dangerous_type(context: &Context<'_>, severity: Severity) -> Vec<F
                 let message = text(
                     "rule.attachment-dangerous-type.message",
                     &[
-                        ("name", Arg::Str(attachment.name.clone())),
+                        ("name", Arg::Str(printable(&attachment.name))),
                         ("extension", Arg::Str(extension)),
                     ],
                 );
@@ -83,7 +83,7 @@ pub(super) fn dangerous_type(context: &Context<'_>, severity: Severity) -> Vec<F
             executable_content(attachment, policy).then(|| {
                 let message = text(
                     "rule.attachment-dangerous-type.message.content",
-                    &[("name", Arg::Str(attachment.name.clone()))],
+                    &[("name", Arg::Str(printable(&attachment.name)))],
                 );
                 finding(
                     RuleId::AttachmentDangerousType,
@@ -205,7 +205,7 @@ pub(super) fn too_large(context: &Context<'_>, severity: Severity) -> Vec<Findin
         text(
             "rule.attachment-too-large.message",
             &[
-                ("name", Arg::Str(largest.name.clone())),
+                ("name", Arg::Str(printable(&largest.name))),
                 ("size", Arg::Bytes(largest.size)),
                 ("limit", Arg::Bytes(limit)),
             ],

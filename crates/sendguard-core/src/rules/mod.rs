@@ -24,6 +24,8 @@ pub enum RuleId {
     DisposableRecipient,
     /// A private freemail or consumer-ISP mailbox.
     FreemailRecipient,
+    /// A recipient entry that is not a usable address (no valid domain).
+    InvalidRecipient,
     /// How many external organizations get the mail (like a MailTip).
     ExternalRecipients,
     /// An executable or script attached.
@@ -70,6 +72,12 @@ const RULES: &[Rule] = &[
         run: recipients::freemail_recipient,
     },
     Rule {
+        id: RuleId::InvalidRecipient,
+        name: "invalid-recipient",
+        default_severity: Severity::Warn,
+        run: recipients::invalid_recipient,
+    },
+    Rule {
         id: RuleId::ExternalRecipients,
         name: "external-recipients",
         default_severity: Severity::Info,
@@ -97,11 +105,12 @@ const RULES: &[Rule] = &[
 
 impl RuleId {
     /// Every rule, in table order.
-    pub const ALL: [RuleId; 8] = [
+    pub const ALL: [RuleId; 9] = [
         RuleId::VisibleRecipients,
         RuleId::BlockedRecipient,
         RuleId::DisposableRecipient,
         RuleId::FreemailRecipient,
+        RuleId::InvalidRecipient,
         RuleId::ExternalRecipients,
         RuleId::AttachmentDangerousType,
         RuleId::AttachmentDisguisedName,

@@ -77,11 +77,17 @@ pub(crate) fn internal_domains(draft: &Draft, policy: &Policy) -> Vec<DomainName
     if !policy.internal_domains.is_empty() {
         return policy.internal_domains.clone();
     }
+    // A sender on gmail.com belongs to no organization: making gmail.com internal
+    // would hide every private gmail recipient from the rules.
     draft
         .from
         .as_ref()
         .and_then(Address::domain)
         .and_then(DomainName::parse)
+        .filter(|domain| {
+            !lists::is_freemail(domain)
+                && !policy.freemail_domains.iter().any(|f| domain.is_within(f))
+        })
         .map(|domain| vec![organization_of(&domain)])
         .unwrap_or_default()
 }
@@ -168,11 +174,7 @@ impl<'a> Analysis<'a> {
             external_addresses: external.len(),
             external_organizations: external
                 .iter()
-                .map(|r| {
-                    r.organization
-                        .as_ref()
-                        .map_or(r.key.as_str(), DomainName::as_str)
-                })
+                .map(|r| r.party())
                 .collect::<HashSet<_>>()
                 .len(),
             visible_parties: self.visible_parties(),
@@ -315,6 +317,12 @@ pub(super) fn disposable_recipient(context: &Context<'_>, severity: Severity) ->
 pub(super) fn freemail_recipient(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
     flag_recipients(context, RuleId::FreemailRecipient, severity, |r| {
         r.freemail && !r.disposable && !r.is_sender
+    })
+}
+
+pub(super) fn invalid_recipient(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
+    flag_recipients(context, RuleId::InvalidRecipient, severity, |r| {
+        r.domain.is_none()
     })
 }
 
