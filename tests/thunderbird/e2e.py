@@ -14,11 +14,14 @@ packages first. Exit status 0 only if every case ran and passed; zero cases is a
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 import traceback
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from smtp_sink import SmtpSink
@@ -26,7 +29,6 @@ from thunderbird import Thunderbird, app_dir_with_policies, free_port
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-ADDON_ID = "sendguard@sendguard.example"
 SENDER = "anna@example.com"
 # How long "nothing was delivered" is watched after the dialog is up; Thunderbird
 # talks to 127.0.0.1 in milliseconds, so a mail that went out would be here.
@@ -153,12 +155,13 @@ DEFAULT_POLICY_CASES = [
     hotmail_recipient_warns_and_send_anyway_delivers,
 ]
 
-# -- cases with a managed policy from policies.json ----------------------------------
+# -- cases with IT's rollout: policies.json installs the add-on and sets the policy ----
 
-MANAGED_POLICY = {"visible_recipients": {"warn_parties": 2}}
+LOWER_THRESHOLD = {"visible_recipients": {"warn_parties": 2}}
 
 
 def managed_policy_lowers_the_threshold(tb: Thunderbird, sink: SmtpSink) -> None:
+    # The same mail passed with the default policy (see the case above).
     tb.compose(to=THREE_ORGANIZATIONS, subject="Meeting")
     tb.click_send()
     dialog = expect_dialog(tb, sink)
@@ -170,7 +173,72 @@ def managed_policy_lowers_the_threshold(tb: Thunderbird, sink: SmtpSink) -> None
     expect_nothing_delivered(sink, "after Back to editing")
 
 
-MANAGED_POLICY_CASES = [managed_policy_lowers_the_threshold]
+class PolicyServer:
+    """IT's policy URL on 127.0.0.1. It records every request it gets: the add-on's
+    only network traffic must be fetching the policy."""
+
+    def __init__(self, policy: dict) -> None:
+        body = json.dumps(policy).encode()
+        requests = self.requests = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                requests.append((self.command, self.path))
+                if self.path != "/policy.json":
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                # The add-on has no host permissions, so its fetch is a CORS request:
+                # the policy server must allow it (addin-thunderbird/README.md).
+                self.send_header("Access-Control-Allow-Origin", "*")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/policy.json"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+POLICY_SERVER: PolicyServer | None = None
+
+
+def policy_url_lowers_the_threshold(tb: Thunderbird, sink: SmtpSink) -> None:
+    tb.compose(to=THREE_ORGANIZATIONS, subject="Meeting")
+    tb.click_send()
+    dialog = expect_dialog(tb, sink)
+    check(dialog["verdict"] == "warn", f"verdict {dialog['verdict']}, expected warn from the policy URL")
+    tb.dialog_click("back")
+    tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
+    expect_nothing_delivered(sink, "after Back to editing")
+    check(POLICY_SERVER.requests == [("GET", "/policy.json")], f"requests to IT's server: {POLICY_SERVER.requests}")
+
+
+def rollout_policies(xpi: Path, addon_id: str, extension_policy: dict) -> dict:
+    """IT's example policies.json, with the add-on from `xpi` and this policy."""
+    example = json.loads((ROOT / "addin-thunderbird" / "policies.example.json").read_text())
+    policies = example["policies"]
+    check(list(policies["ExtensionSettings"]) == [addon_id], "policies.example.json names another add-on id")
+    policies["ExtensionSettings"][addon_id]["install_url"] = xpi.as_uri()
+    policies["3rdparty"]["Extensions"][addon_id] = extension_policy
+    return example
+
+
+def addon_id_of(addon: Path) -> str:
+    if addon.is_dir():
+        manifest = json.loads((addon / "manifest.json").read_text())
+    else:
+        with zipfile.ZipFile(addon) as archive:
+            manifest = json.loads(archive.read("manifest.json"))
+    return manifest["browser_specific_settings"]["gecko"]["id"]
 
 
 # -- runner --------------------------------------------------------------------------
@@ -241,29 +309,43 @@ def main(argv: list[str]) -> int:
         parser.error(f"{addon} does not exist")
 
     selected = lambda cases: [c for c in cases if not args.only or args.only in c.__name__]
+    addon_id = addon_id_of(addon)
+    if addon.is_dir():
+        sys.path.insert(0, str(ROOT / "addin-thunderbird"))
+        from pack import zip_dir
+
+        xpi = args.work / "sendguard-thunderbird.xpi"
+        zip_dir(addon, xpi)
+    else:
+        xpi = addon
     results: list[tuple[str, str, float]] = []
     started = time.monotonic()
     sink = SmtpSink()
+    global POLICY_SERVER
+    POLICY_SERVER = PolicyServer(LOWER_THRESHOLD)
     try:
         runs = [
-            ("default policy", args.thunderbird / "thunderbird", selected(DEFAULT_POLICY_CASES)),
+            # The add-on installed temporarily into an ordinary Thunderbird.
+            ("default policy", args.thunderbird / "thunderbird", addon, None, selected(DEFAULT_POLICY_CASES)),
+            # IT's rollout: Thunderbird installs the .xpi itself from policies.json.
+            ("managed policy", None, addon_id, {"policy": LOWER_THRESHOLD}, selected([managed_policy_lowers_the_threshold])),
+            ("policy URL", None, addon_id, {"policy_url": POLICY_SERVER.url}, selected([policy_url_lowers_the_threshold])),
         ]
-        managed = selected(MANAGED_POLICY_CASES)
-        if managed:
-            policies = {"policies": {"3rdparty": {"Extensions": {ADDON_ID: {"policy": MANAGED_POLICY}}}}}
-            binary = app_dir_with_policies(args.thunderbird, policies, args.work / "thunderbird-managed")
-            runs.append(("managed policy", binary, managed))
-        for label, binary, cases in runs:
+        for label, binary, installed, extension_policy, cases in runs:
             if not cases:
                 continue
+            if extension_policy is not None:
+                policies = rollout_policies(xpi, addon_id, extension_policy)
+                binary = app_dir_with_policies(args.thunderbird, policies, args.work / "thunderbird-policies")
             log = args.artifacts / f"gecko-{label.replace(' ', '-')}.log"
-            tb = Thunderbird(str(binary), addon, sink.port, args.artifacts, free_port(), log)
+            tb = Thunderbird(str(binary), installed, sink.port, args.artifacts, free_port(), log)
             try:
                 run_cases(label, tb, sink, cases, results)
             finally:
                 tb.quit()
     finally:
         sink.close()
+        POLICY_SERVER.close()
 
     failed = [name for name, outcome, _ in results if outcome != "ok"]
     print(f"\nthunderbird e2e: {len(results) - len(failed)} passed, {len(failed)} failed, "

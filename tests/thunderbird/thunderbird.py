@@ -35,6 +35,9 @@ PREFS = {
     "mail.biff.show_alert": False,
     "mail.collect_email_address_outgoing": False,
     "extensions.background.idle.timeout": 3000,
+    # Console messages (the add-on's errors included) go to the gecko log artifact.
+    "devtools.console.stdout.chrome": True,
+    "devtools.console.stdout.content": True,
 }
 
 SENDER = ("Anna Admin", "anna@example.com")
@@ -103,9 +106,10 @@ class ThunderbirdError(AssertionError):
 class Thunderbird:
     """One running Thunderbird with a fresh profile, an account and the add-on."""
 
-    def __init__(self, binary: str, addon: Path, smtp_port: int, artifacts: Path, port: int, log: Path):
+    def __init__(self, binary: str, addon: Path | str, smtp_port: int, artifacts: Path, port: int, log: Path):
+        """`addon` is a path to install temporarily, or the id of an add-on that
+        Thunderbird installs itself (policies.json `ExtensionSettings`)."""
         self.artifacts = artifacts
-        self.addon_path = addon
         started = time.monotonic()
         self.m = Marionette(
             app="thunderbird",
@@ -121,7 +125,10 @@ class Thunderbird:
         self.startup_seconds = time.monotonic() - started
         self.main_window = self.m.current_chrome_window_handle
         self.identity = self._create_account(smtp_port)
-        self.addon_id = Addons(self.m).install(str(addon), temp=True)
+        if isinstance(addon, Path):
+            self.addon_id = Addons(self.m).install(str(addon), temp=True)
+        else:
+            self.addon_id = addon
         self.version = self.m.execute_script("return Services.appinfo.version")
         self._files = Path(tempfile.mkdtemp(prefix="sendguard-tb-files-"))
         self._wait_for_addon_background()
@@ -152,19 +159,22 @@ class Thunderbird:
             script_args=[smtp_port, *SENDER],
         )
 
-    def _wait_for_addon_background(self, timeout: float = 20) -> None:
-        # The listener must be registered before the first Send, or that Send would
-        # go out unchecked and the test would prove nothing.
+    def _wait_for_addon_background(self, timeout: float = 30) -> None:
+        # The add-on's onBeforeSend listener must be registered before the first Send,
+        # or that Send would go out unchecked and the test would prove nothing. An
+        # event page's listeners are "persistent": Thunderbird records them when the
+        # background first runs and wakes the page for them later.
         self.wait(
             lambda: self.m.execute_script(
                 """
-                const policy = WebExtensionPolicy.getByID(arguments[0]);
-                return !!(policy && policy.extension && policy.extension.backgroundState != "starting");
+                const extension = WebExtensionPolicy.getByID(arguments[0])?.extension;
+                const listeners = extension?.persistentListeners?.get("compose")?.get("onBeforeSend");
+                return !!(listeners && listeners.size > 0);
                 """,
                 script_args=[self.addon_id],
             ),
             timeout,
-            "the add-on's background to start",
+            f"the add-on {self.addon_id} to register its onBeforeSend listener",
         )
 
     # -- generic ----------------------------------------------------------------
