@@ -123,7 +123,7 @@ function updateCounts() {
 
 // ---- checking and fixing -------------------------------------------------------------
 
-function check() {
+function check({ focus = false } = {}) {
   if (!checker) return;
   let rejected = [];
   if (!draftMatchesFields) {
@@ -134,11 +134,13 @@ function check() {
   } catch (error) {
     report = null;
     say("error", error.message);
+    view?.destroy();
+    view = null;
     reportContainer.replaceChildren();
     return;
   }
   updateCounts();
-  showReport();
+  showReport({ focus });
   if (rejected.length) {
     say("error", () => t("www.playground.rejected", { pieces: rejected.join(", ") }));
   } else {
@@ -148,13 +150,25 @@ function check() {
   form.dataset.verdict = report.verdict;
 }
 
-function showReport() {
+// The shared view, rendered once per language and updated in place after that. It takes
+// focus only when asked: never while someone is typing in a field.
+let view = null;
+let viewLang = null;
+
+function showReport({ focus = false } = {}) {
   if (!report || !renderReport) return;
-  renderReport(reportContainer, report, { lang: currentLang(), onFix: applyFix });
+  if (view && viewLang === currentLang()) {
+    view.update(report);
+  } else {
+    view?.destroy();
+    viewLang = currentLang();
+    view = renderReport(reportContainer, report, { lang: viewLang, onFix: applyFix, autofocus: focus });
+  }
+  if (focus) view.focus();
 }
 
-function applyFix(fixOrAction) {
-  const action = fixOrAction?.action ?? fixOrAction;
+/** The view's onFix: called with the fix's action (and the finding it belongs to). */
+function applyFix(action) {
   let result;
   try {
     result = checker.apply(draft, action);
@@ -169,7 +183,7 @@ function applyFix(fixOrAction) {
     return;
   }
   showDraftInFields(result.draft);
-  check();
+  check({ focus: true });
   const verdict = report.verdict;
   say(VERDICT_STATUS[verdict], () => `${t("www.playground.fixed")} ${t(`www.playground.verdict.${verdict}`)}`);
 }
@@ -185,7 +199,7 @@ async function loadEml(file) {
     say("error", `${file.name}: ${error.message}`);
     return;
   }
-  check();
+  check({ focus: true });
 }
 
 dropzone.addEventListener("dragover", (event) => {
