@@ -37,6 +37,10 @@ const STEPS: &[Step] = &[
         name: "fuzz smoke",
         run: fuzz_smoke,
     },
+    Step {
+        name: "outlook",
+        run: crate::outlook::test,
+    },
 ];
 
 pub(crate) fn run(args: &[String]) -> Result<(), String> {

@@ -1,0 +1,141 @@
+// The Send handler (Smart Alerts): OnMessageSend and OnAppointmentSend.
+//
+// Classic Outlook on Windows loads this file alone in a JavaScript-only runtime (no DOM, no
+// `import`, maybe no WebAssembly); Outlook on the web, new Outlook and Mac load it from
+// commands.html. The build puts the checker's single-file bundle (which defines
+// `globalThis.SendguardChecker`, with WebAssembly or its plain-JavaScript fallback) in front
+// of this code, so the whole handler is one ES2016 file.
+//
+// It reads the draft, takes the policy from the add-in's own server (or the last good copy,
+// or the default), runs the checker and answers within DEADLINE_MS, well inside the 5 s
+// after which Outlook says the add-in is taking long. Nothing about the draft leaves the
+// machine: the only request is the policy download.
+
+import { call, hasMailbox, withTimeout } from "./office-api.js";
+import { readDraft } from "./read-draft.js";
+import { addinUrl, failModeOf, policyCache, policyCandidates, policyUrlFor } from "./policy-source.js";
+import { checkerFor, fingerprint } from "./checker-host.js";
+import { completionFor, completionForFailure, describeError } from "./decision.js";
+import { languageOf, t } from "./i18n.js";
+
+/** The answer is due by then, whatever happens (Outlook starts to nag after 5 s). */
+export const DEADLINE_MS = 4000;
+/** The policy download gets this long before the last good copy is used. */
+export const POLICY_TIMEOUT_MS = 1500;
+/** sessionData key: the fingerprint of a draft that was stopped with a warning. */
+const WARNED_KEY = "sendguard.warned";
+/** A notification's text is at most 150 characters (Office.NotificationMessageDetails). */
+const NOTICE_MAX = 150;
+
+// A browser runtime knows where this script came from; the JavaScript-only runtime does not.
+const scriptUrl =
+  typeof document !== "undefined" && document && document.currentScript ? document.currentScript.src : null;
+
+function session(item) {
+  return item && item.sessionData && typeof item.sessionData.getAsync === "function" ? item.sessionData : null;
+}
+
+async function readSession(item, key) {
+  const data = session(item);
+  if (!data) return null;
+  try {
+    return await withTimeout(call(data, "getAsync", key), 500, "sessionData");
+  } catch (_) {
+    return null; // not set yet
+  }
+}
+
+async function writeSession(item, key, value) {
+  const data = session(item);
+  if (!data) return;
+  try {
+    await withTimeout(call(data, "setAsync", key, value), 500, "sessionData");
+  } catch (_) {
+    // Without it the warning comes again on the next Send: safe, only less convenient.
+  }
+}
+
+/** Tells the user in the compose form that the mail went unchecked (fail-open). */
+async function noticeUnchecked(office, item, lang, error) {
+  const messages = item && item.notificationMessages;
+  if (!messages || typeof messages.replaceAsync !== "function") return;
+  const text = t(lang, "outlook.notice.unchecked", { error: describeError(error) });
+  const details = {
+    type: office.MailboxEnums ? office.MailboxEnums.ItemNotificationMessageType.InformationalMessage : "informationalMessage",
+    message: text.length > NOTICE_MAX ? text.slice(0, NOTICE_MAX - 1) + "…" : text,
+    icon: "Icon.16x16",
+    persistent: false,
+  };
+  await withTimeout(call(messages, "replaceAsync", "sendguard", details), 500, "notification").catch(() => {});
+}
+
+/** Checks the item being sent and completes `event`. Never throws, never hangs. */
+export async function onSend(event) {
+  const office = globalThis.Office;
+  const item = office.context.mailbox.item;
+  const lang = languageOf(office.context.displayLanguage);
+  const caps = { mailbox114: hasMailbox(office, "1.14"), mailbox115: hasMailbox(office, "1.15") };
+  let failMode = "fail-open";
+  let finished = false;
+  let watchdog = null;
+  const finish = (options) => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(watchdog);
+    try {
+      event.completed(options);
+    } catch (error) {
+      console.error("sendguard: event.completed refused the answer", error);
+    }
+  };
+  const fail = async (error) => {
+    if (finished) return;
+    console.error("sendguard: the check failed", error);
+    const options = completionForFailure(failMode, error, { lang });
+    if (options.allowEvent) await noticeUnchecked(office, item, lang, error);
+    finish(options);
+  };
+  watchdog = setTimeout(() => fail(new Error(t(lang, "outlook.error.timeout"))), DEADLINE_MS);
+
+  try {
+    const roaming = office.context.roamingSettings;
+    const cache = policyCache(globalThis.OfficeRuntime, roaming);
+    const url = policyUrlFor(addinUrl(office, scriptUrl, roaming));
+    const [read, policy] = await Promise.all([
+      readDraft(office),
+      policyCandidates({ fetchFn: globalThis.fetch, url, cache, timeoutMs: POLICY_TIMEOUT_MS }),
+    ]);
+    if (policy.fetchError) console.warn("sendguard: policy not loaded from the server", policy.fetchError);
+    failMode = failModeOf(policy.candidates[0].text);
+    const engine = globalThis.SendguardChecker;
+    if (!engine || typeof engine.createChecker !== "function") throw new Error("the checker is not loaded");
+    const chosen = await checkerFor(engine.createChecker, policy.candidates);
+    failMode = failModeOf(chosen.policyText);
+    if (chosen.source === "server") {
+      cache
+        .get()
+        .then((old) => (old === chosen.policyText ? null : cache.set(chosen.policyText)))
+        .catch(() => {});
+    }
+    const report = chosen.checker.check(read.draft);
+    const print = fingerprint(read.draft);
+    const warnedBefore = report.verdict === "warn" && (await readSession(item, WARNED_KEY)) === print;
+    const options = completionFor(report, {
+      lang,
+      caps,
+      warnedBefore,
+      appointment: read.appointment,
+      contextData: JSON.stringify({ source: "send", fingerprint: print }),
+    });
+    if (!options.allowEvent && report.verdict === "warn") await writeSession(item, WARNED_KEY, print);
+    finish(options);
+  } catch (error) {
+    await fail(error);
+  }
+}
+
+// Outlook calls the functions named in the manifest (FunctionName / actionId).
+if (typeof Office !== "undefined" && Office.actions && typeof Office.actions.associate === "function") {
+  Office.actions.associate("onMessageSendHandler", onSend);
+  Office.actions.associate("onAppointmentSendHandler", onSend);
+}
