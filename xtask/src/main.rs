@@ -4,6 +4,8 @@
 // xtask is a terminal program: printing is its interface.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench;
+mod dist;
 mod outlook;
 mod run;
 mod test;
@@ -69,9 +71,9 @@ fn serve(extra: &[String]) -> Result<(), String> {
 }
 
 fn dist() -> Result<(), String> {
-    Err("not yet: `cargo xtask dist` arrives with the checker package (issue 3)".into())
+    dist::run()
 }
 
 fn bench() -> Result<(), String> {
-    run::cargo(&["bench", "-p", "sendguard-core", "--bench", "check"])
+    bench::run()
 }

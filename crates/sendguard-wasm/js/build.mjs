@@ -1,0 +1,99 @@
+// Bundles the checker package into dist/checker/. Run by `cargo xtask dist`, which
+// has built and converted the WebAssembly modules first:
+//
+//   node build.mjs <gen-dir> <out-dir> <messages.json>
+//
+// <gen-dir> holds sendguard_checker.js + sendguard_checker_bg.wasm (wasm-bindgen,
+// --target no-modules) and fallback.js (wasm2js of the ABI build).
+
+import { readFileSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const [genDir, outDir, messagesPath] = process.argv.slice(2);
+if (!genDir || !outDir || !messagesPath) {
+  console.error("usage: node build.mjs <gen-dir> <out-dir> <messages.json>");
+  process.exit(64);
+}
+mkdirSync(outDir, { recursive: true });
+
+// wasm-bindgen's no-modules glue is one `let wasm_bindgen = (function(exports){…})(…)`
+// statement that keeps its instance in a closure. Wrapped in a function, each call
+// makes new glue, so a checker can start a fresh instance after a crash.
+const glue = readFileSync(join(genDir, "sendguard_checker.js"), "utf8");
+if (!glue.startsWith("let wasm_bindgen = (function(exports) {")) {
+  throw new Error("unexpected wasm-bindgen glue: was the CLI version changed?");
+}
+const wasm = readFileSync(join(genDir, "sendguard_checker_bg.wasm"));
+const bindgenModule =
+  `export const wasmBase64 = ${JSON.stringify(wasm.toString("base64"))};\n` +
+  `export function createGlue() {\n${glue}\nreturn wasm_bindgen;\n}\n`;
+
+// wasm2js output: helpers, `function asmFunc(imports) {…}`, then a module-level
+// instance and `export var …` lines. Keep the function, drop the instance.
+const fallback = readFileSync(join(genDir, "fallback.js"), "utf8");
+const cut = fallback.indexOf("\nvar retasmFunc = asmFunc(");
+if (cut < 0 || !fallback.includes("function asmFunc(imports)")) {
+  throw new Error("unexpected wasm2js output: no asmFunc");
+}
+const fallbackModule =
+  fallback.slice(0, cut) + "\nexport function createFallbackExports() { return asmFunc({}); }\n";
+
+// The view's own strings: the `view.*` keys of the catalogue, both languages.
+const catalogue = JSON.parse(readFileSync(messagesPath, "utf8"));
+const viewMessages = {};
+for (const lang of Object.keys(catalogue)) {
+  viewMessages[lang] = {};
+  for (const key of Object.keys(catalogue[lang]).sort()) {
+    if (key.startsWith("view.")) viewMessages[lang][key] = catalogue[lang][key];
+  }
+}
+
+const virtual = {
+  "sendguard:bindgen": bindgenModule,
+  "sendguard:fallback": fallbackModule,
+  "sendguard:view-messages": `export default ${JSON.stringify(viewMessages)};\n`,
+};
+const virtualModules = {
+  name: "sendguard-virtual",
+  setup(build) {
+    build.onResolve({ filter: /^sendguard:/ }, (args) => ({ path: args.path, namespace: "sendguard" }));
+    build.onLoad({ filter: /.*/, namespace: "sendguard" }, (args) => ({
+      contents: virtual[args.path],
+      loader: "js",
+    }));
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: true,
+  legalComments: "none",
+  charset: "utf8",
+  logLevel: "warning",
+  plugins: [virtualModules],
+  write: false,
+};
+
+async function bundle(options, file) {
+  const result = await esbuild.build({ ...common, ...options });
+  writeFileSync(join(outDir, file), result.outputFiles[0].contents);
+}
+
+const checker = join(here, "checker.mjs");
+await bundle({ entryPoints: [checker], format: "esm", target: "es2020" }, "sendguard-checker.mjs");
+await bundle({ entryPoints: [checker], format: "cjs", target: "es2020", platform: "node" }, "sendguard-checker.cjs");
+await bundle(
+  { entryPoints: [join(here, "iife-entry.mjs")], format: "iife", target: "es2016" },
+  "sendguard-checker.iife.js",
+);
+await bundle(
+  { entryPoints: [join(here, "report-view.mjs")], format: "esm", target: "es2020", minify: false },
+  "report-view.mjs",
+);
+copyFileSync(join(here, "report-view.css"), join(outDir, "report-view.css"));
+copyFileSync(join(here, "sendguard-checker.d.ts"), join(outDir, "sendguard-checker.d.ts"));
+copyFileSync(join(here, "report-view.d.ts"), join(outDir, "report-view.d.ts"));
+copyFileSync(messagesPath, join(outDir, "messages.json"));

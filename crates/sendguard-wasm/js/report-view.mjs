@@ -1,0 +1,224 @@
+// The one report view: the Outlook task pane, the Thunderbird dialog and the web
+// playground all render a checker report with it, so a finding reads the same
+// everywhere. Plain DOM, no framework; strings from the catalogue (`view.*` keys of
+// crates/sendguard-core/messages.json, embedded at build time); keyboard accessible:
+// real buttons, the headline takes focus, the verdict is announced (aria-live).
+
+import catalogue from "sendguard:view-messages";
+
+const LANGS = ["en", "de"];
+const DEFAULT_COLLAPSE_AFTER = 5;
+let nextId = 0;
+
+function pick(text, lang) {
+  if (text === null || text === undefined) return "";
+  if (typeof text === "string") return text;
+  return text[lang] || text.en || "";
+}
+
+/** Thousands separators without Intl (1,234 / 1.234). */
+function formatCount(count, lang) {
+  const digits = String(count);
+  const separator = lang === "de" ? "." : ",";
+  let out = "";
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += separator;
+    out += digits[i];
+  }
+  return out;
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * Renders `report` into `container` (its previous content is replaced).
+ *
+ * @param {HTMLElement} container
+ * @param {object} report a checker report (see sendguard-checker.d.ts)
+ * @param {object} [options]
+ * @param {"en"|"de"} [options.lang] the language (default "en")
+ * @param {(action: object, context: {finding: object, fix: object}) => (void|Promise<void>)} [options.onFix]
+ *   called with a fix's `action` when the user picks it; while a returned promise is
+ *   pending, the buttons are disabled
+ * @param {{label: string|{en: string, de: string}, onSelect: () => (void|Promise<void>), primary?: boolean}[]} [options.actions]
+ *   the host's own buttons below the findings ("Send anyway", "Back to the mail")
+ * @param {number} [options.collapseAfter] recipients shown before "Show all" (default 5)
+ * @param {boolean} [options.autofocus] focus the headline after rendering (default true)
+ * @returns {{update(report: object): void, destroy(): void, focus(): void}}
+ */
+export function renderReport(container, report, options) {
+  const settings = options || {};
+  const lang = LANGS.indexOf(settings.lang) >= 0 ? settings.lang : "en";
+  const strings = catalogue[lang] || catalogue.en;
+  const collapseAfter = settings.collapseAfter > 0 ? settings.collapseAfter : DEFAULT_COLLAPSE_AFTER;
+  const say = (key, args) => {
+    let text = strings[key] || key;
+    for (const name in args || {}) text = text.split("{" + name + "}").join(args[name]);
+    return text;
+  };
+
+  const root = element("section", "sg-report");
+  root.lang = lang;
+  const live = element("div", "sg-verdict");
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  live.setAttribute("aria-atomic", "true");
+  const headline = element("h2", "sg-headline");
+  headline.tabIndex = -1;
+  const summary = element("p", "sg-summary");
+  live.append(headline, summary);
+  const body = element("div", "sg-body");
+  root.append(live, body);
+  container.replaceChildren(root);
+
+  let busy = false;
+  const buttons = () => Array.from(root.querySelectorAll("button.sg-fix, button.sg-action"));
+  const setBusy = (value) => {
+    busy = value;
+    root.setAttribute("aria-busy", value ? "true" : "false");
+    for (const button of buttons()) button.disabled = value;
+  };
+  const run = (button, callback) => {
+    if (busy || typeof callback !== "function") return;
+    const result = callback();
+    if (!result || typeof result.then !== "function") return;
+    const label = button.textContent;
+    button.textContent = say("view.fix.busy");
+    setBusy(true);
+    const done = () => {
+      button.textContent = label;
+      setBusy(false);
+      if (button.isConnected) button.focus();
+    };
+    result.then(done, done);
+  };
+
+  function renderRecipients(finding) {
+    const recipients = finding.recipients || [];
+    const box = element("div", "sg-recipients");
+    const listId = "sg-recipients-" + nextId++;
+    box.append(element("h4", "sg-label", say("view.recipients", { count: formatCount(recipients.length, lang) })));
+    const list = element("ul", "sg-recipient-list");
+    list.id = listId;
+    const fill = (all) => {
+      const shown = all ? recipients : recipients.slice(0, collapseAfter);
+      list.replaceChildren(...shown.map((address) => element("li", null, address)));
+    };
+    fill(false);
+    box.append(list);
+    if (recipients.length > collapseAfter) {
+      const toggle = element("button", "sg-toggle");
+      toggle.type = "button";
+      toggle.setAttribute("aria-controls", listId);
+      let expanded = false;
+      const label = () => {
+        toggle.setAttribute("aria-expanded", String(expanded));
+        toggle.textContent = expanded
+          ? say("view.recipients.fewer")
+          : say("view.recipients.more", { count: formatCount(recipients.length, lang) });
+      };
+      toggle.addEventListener("click", () => {
+        expanded = !expanded;
+        fill(expanded);
+        label();
+      });
+      label();
+      box.append(toggle);
+    }
+    return box;
+  }
+
+  function renderFinding(finding) {
+    const item = element("li", "sg-finding sg-severity-" + finding.severity);
+    const title = element("h3", "sg-finding-title");
+    title.append(
+      element("span", "sg-badge", say("view.severity." + finding.severity)),
+      " ",
+      element("span", "sg-title-text", pick(finding.title, lang)),
+    );
+    item.append(title, element("p", "sg-message", pick(finding.message, lang)));
+    if (finding.attachment) {
+      item.append(element("p", "sg-attachment", say("view.attachment", { name: finding.attachment })));
+    }
+    if (finding.recipients && finding.recipients.length > 0) item.append(renderRecipients(finding));
+    const why = element("p", "sg-why");
+    why.append(element("strong", null, say("view.why") + ": "), pick(finding.why, lang));
+    item.append(why);
+    if (finding.fixes && finding.fixes.length > 0) {
+      const group = element("div", "sg-fixes");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", say("view.fixes"));
+      for (const fix of finding.fixes) {
+        const button = element("button", "sg-fix", pick(fix.label, lang));
+        button.type = "button";
+        button.dataset.kind = fix.action && fix.action.kind;
+        button.addEventListener("click", () =>
+          run(button, settings.onFix && (() => settings.onFix(fix.action, { finding, fix }))),
+        );
+        group.append(button);
+      }
+      item.append(group);
+    }
+    return item;
+  }
+
+  function fill(current) {
+    root.className = "sg-report sg-verdict-" + current.verdict;
+    root.dataset.verdict = current.verdict;
+    headline.textContent = pick(current.headline, lang);
+    const s = current.summary;
+    summary.textContent = s
+      ? say("view.summary", {
+        recipients: formatCount(s.recipients, lang),
+        external: formatCount(s.external_addresses, lang),
+        organizations: formatCount(s.external_organizations, lang),
+      })
+      : "";
+    const findings = current.findings || [];
+    const parts = [];
+    if (findings.length === 0) {
+      parts.push(element("p", "sg-empty", say("view.no-findings")));
+    } else {
+      const list = element("ul", "sg-findings");
+      list.setAttribute("aria-label", say("view.findings"));
+      list.append(...findings.map(renderFinding));
+      parts.push(list);
+    }
+    const actions = settings.actions || [];
+    if (actions.length > 0) {
+      const bar = element("div", "sg-actions");
+      for (const action of actions) {
+        const button = element("button", "sg-action" + (action.primary ? " sg-primary" : ""), pick(action.label, lang));
+        button.type = "button";
+        button.addEventListener("click", () => run(button, action.onSelect));
+        bar.append(button);
+      }
+      parts.push(bar);
+    }
+    body.replaceChildren(...parts);
+    busy = false;
+    root.setAttribute("aria-busy", "false");
+  }
+
+  fill(report);
+  const focus = () => headline.focus();
+  if (settings.autofocus !== false) focus();
+  return {
+    /** Shows a new report (after a fix): the verdict region announces the change. */
+    update(next) {
+      fill(next);
+      if (settings.autofocus !== false) focus();
+    },
+    /** Removes the view from the container. */
+    destroy() {
+      root.remove();
+    },
+    /** Moves focus to the headline. */
+    focus,
+  };
+}

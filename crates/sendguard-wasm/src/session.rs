@@ -1,0 +1,190 @@
+//! The operations both builds export, as plain Rust: strings and bytes in, JSON or a
+//! [`Failure`] out.
+
+use std::fmt;
+
+use sendguard_core::{Draft, Fix, Policy, apply, check};
+
+/// A checker with its policy: what a front end creates once and calls on every Send.
+///
+/// ```
+/// use sendguard_wasm::Session;
+///
+/// let session = Session::new("{}").unwrap();
+/// let report = session.check_json(r#"{"to":[{"address":"a@gmail.com"}]}"#).unwrap();
+/// assert!(report.starts_with(r#"{"verdict":"warn""#));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Session {
+    policy: Policy,
+}
+
+/// Why an operation gave no result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    kind: FailureKind,
+    message: String,
+}
+
+/// Which input a [`Failure`] is about.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The policy cannot be used.
+    Policy,
+    /// The draft (JSON or `.eml`) cannot be read.
+    Draft,
+    /// The fix is not a fix, or does not fit the draft.
+    Fix,
+}
+
+impl FailureKind {
+    /// The stable id the JavaScript errors carry as `kind`: `policy`, `draft`, `fix`.
+    pub fn id(self) -> &'static str {
+        match self {
+            FailureKind::Policy => "policy",
+            FailureKind::Draft => "draft",
+            FailureKind::Fix => "fix",
+        }
+    }
+}
+
+impl Failure {
+    fn new(kind: FailureKind, message: impl fmt::Display) -> Failure {
+        Failure {
+            kind,
+            message: message.to_string(),
+        }
+    }
+
+    #[cfg_attr(not(feature = "abi"), allow(dead_code))]
+    pub(crate) fn policy(message: impl fmt::Display) -> Failure {
+        Failure::new(FailureKind::Policy, message)
+    }
+
+    #[cfg_attr(not(feature = "abi"), allow(dead_code))]
+    pub(crate) fn draft(message: impl fmt::Display) -> Failure {
+        Failure::new(FailureKind::Draft, message)
+    }
+
+    #[cfg_attr(not(feature = "abi"), allow(dead_code))]
+    pub(crate) fn fix(message: impl fmt::Display) -> Failure {
+        Failure::new(FailureKind::Fix, message)
+    }
+
+    #[cfg_attr(not(feature = "abi"), allow(dead_code))]
+    pub(crate) fn no_policy() -> Failure {
+        Failure::policy("no policy: call sg_new first")
+    }
+
+    /// Which input is at fault.
+    pub fn kind(&self) -> FailureKind {
+        self.kind
+    }
+
+    /// The core's message, unchanged.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl Session {
+    /// A session with the policy in `policy_json` (`{}` is the default policy).
+    pub fn new(policy_json: &str) -> Result<Session, Failure> {
+        let policy =
+            Policy::from_json(policy_json).map_err(|e| Failure::new(FailureKind::Policy, e))?;
+        Ok(Session { policy })
+    }
+
+    /// Checks a JSON draft; the report as one line of JSON, byte for byte what the CLI
+    /// prints for the same draft (minus the CLI's `file` key).
+    pub fn check_json(&self, draft_json: &str) -> Result<String, Failure> {
+        let draft =
+            Draft::from_json(draft_json).map_err(|e| Failure::new(FailureKind::Draft, e))?;
+        Ok(check(&draft, &self.policy).to_json())
+    }
+
+    #[cfg(feature = "eml")]
+    /// Checks a saved message (`.eml` bytes), like [`Session::check_json`].
+    pub fn check_eml(&self, eml: &[u8]) -> Result<String, Failure> {
+        let draft = Draft::from_eml(eml).map_err(|e| Failure::new(FailureKind::Draft, e))?;
+        Ok(check(&draft, &self.policy).to_json())
+    }
+
+    /// Applies a fix (a finding's `action` object, as JSON) to a JSON draft; returns
+    /// `{"draft": …, "export": …}` as JSON.
+    pub fn apply_json(&self, draft_json: &str, fix_json: &str) -> Result<String, Failure> {
+        let draft =
+            Draft::from_json(draft_json).map_err(|e| Failure::new(FailureKind::Draft, e))?;
+        let fix: Fix = serde_json::from_str(fix_json)
+            .map_err(|e| Failure::new(FailureKind::Fix, format!("invalid fix: {e}")))?;
+        let applied =
+            apply(&draft, &fix, &self.policy).map_err(|e| Failure::new(FailureKind::Fix, e))?;
+        serde_json::to_string(&applied).map_err(|e| Failure::new(FailureKind::Fix, e))
+    }
+}
+
+/// The checker's version, as reports carry it in `checker_version`.
+pub fn version() -> &'static str {
+    sendguard_core::VERSION
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_is_the_cores_json() {
+        let session = Session::new("{}").unwrap();
+        let draft = r#"{"from":{"address":"me@corp.example"},"cc":[{"address":"x@gmail.com"}]}"#;
+        let expected = check(&Draft::from_json(draft).unwrap(), &Policy::default()).to_json();
+        assert_eq!(session.check_json(draft).unwrap(), expected);
+    }
+
+    #[test]
+    fn failures_name_the_input() {
+        let policy = Session::new("{\"severty\": {}}").unwrap_err();
+        assert_eq!(policy.kind(), FailureKind::Policy);
+        assert!(policy.message().contains("severty"), "{policy}");
+        let session = Session::new("{}").unwrap();
+        assert_eq!(
+            session.check_json("{\"to\": [").unwrap_err().kind(),
+            FailureKind::Draft
+        );
+        #[cfg(feature = "eml")]
+        assert_eq!(
+            session.check_eml(b"   ").unwrap_err().kind(),
+            FailureKind::Draft
+        );
+        let fix = session.apply_json("{}", r#"{"kind":"move-to-nowhere"}"#);
+        assert_eq!(fix.unwrap_err().kind(), FailureKind::Fix);
+        let missing = session.apply_json(
+            "{}",
+            r#"{"kind":"remove-recipient","addresses":["a@b.de"]}"#,
+        );
+        assert!(missing.unwrap_err().message().contains("a@b.de"));
+    }
+
+    #[test]
+    fn apply_returns_draft_and_export() {
+        let session = Session::new("{}").unwrap();
+        let applied = session
+            .apply_json(
+                r#"{"from":{"address":"me@corp.example"},"cc":[{"address":"x@gmail.com"}]}"#,
+                r#"{"kind":"move-to-bcc"}"#,
+            )
+            .unwrap();
+        let value: serde_json::Value = serde_json::from_str(&applied).unwrap();
+        assert_eq!(value["draft"]["bcc"][0]["address"], "x@gmail.com");
+        assert_eq!(value["draft"]["to"][0]["address"], "me@corp.example");
+        assert!(value["export"].is_null());
+    }
+}

@@ -1,0 +1,338 @@
+//! `cargo xtask dist`: the checker package in `dist/checker/`.
+//!
+//! 1. `sendguard-wasm` twice for wasm32 (`wasm-release` profile): with `bindgen` (the
+//!    wasm-bindgen module) and with `abi` (the plain byte/JSON ABI);
+//! 2. `wasm-bindgen --target no-modules` and `wasm-opt -Oz` on the first; `wasm-opt`
+//!    and `wasm2js` on the second (binaryen from npm: Debian's is years behind the
+//!    wasm features rustc emits);
+//! 3. `crates/sendguard-wasm/js/build.mjs` (esbuild) bundles the loader, the view and
+//!    both modules into the ES module, the Node build and the single-file ES2016 IIFE;
+//! 4. the wasm module's gzip size is checked against [`WASM_GZIP_BUDGET`].
+//!
+//! Every step after cargo is keyed on a hash of its inputs and skipped when they did
+//! not change, so a second `dist` takes seconds and gives the same bytes.
+
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{run, tools};
+
+/// The most the checker's wasm module may weigh, gzip -9, data included (350 KB).
+pub(crate) const WASM_GZIP_BUDGET: u64 = 350_000;
+
+/// wasm features rustc's wasm32-unknown-unknown target emits; binaryen must accept
+/// them, and wasm2js lowers them to plain JavaScript.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-sign-ext",
+    "--enable-nontrapping-float-to-int",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// Where the intermediate files live (under the shared target directory).
+pub(crate) fn work_dir() -> PathBuf {
+    run::root().join("target/checker")
+}
+
+/// The package directory.
+pub(crate) fn out_dir() -> PathBuf {
+    run::root().join("dist/checker")
+}
+
+pub(crate) fn run() -> Result<(), String> {
+    tools::ensure_wasm_target()?;
+    tools::ensure_wasm_bindgen()?;
+    tools::ensure_npm()?;
+    let root = run::root();
+    let work = work_dir();
+    let generated = work.join("gen");
+    std::fs::create_dir_all(&generated).map_err(|e| format!("cannot create {work:?}: {e}"))?;
+
+    let bindgen_raw = work.join("bindgen-raw.wasm");
+    let abi_raw = work.join("abi-raw.wasm");
+    build_wasm("bindgen", &bindgen_raw)?;
+    build_wasm("abi", &abi_raw)?;
+
+    let bin = root.join("node_modules/.bin");
+    let wasm_opt = bin.join("wasm-opt");
+    let wasm2js = bin.join("wasm2js");
+    let glue = generated.join("sendguard_checker.js");
+    let module = generated.join("sendguard_checker_bg.wasm");
+    cached(
+        "wasm-bindgen + wasm-opt",
+        &[&bindgen_raw],
+        &[&glue, &module],
+        || {
+            let unoptimized = work.join("bindgen");
+            run_tool(
+                Path::new("wasm-bindgen"),
+                &[
+                    "--target".as_ref(),
+                    "no-modules".as_ref(),
+                    "--no-typescript".as_ref(),
+                    "--out-name".as_ref(),
+                    "sendguard_checker".as_ref(),
+                    "--out-dir".as_ref(),
+                    unoptimized.as_os_str(),
+                    bindgen_raw.as_os_str(),
+                ],
+            )?;
+            copy(&unoptimized.join("sendguard_checker.js"), &glue)?;
+            optimize(
+                &wasm_opt,
+                &unoptimized.join("sendguard_checker_bg.wasm"),
+                &module,
+            )
+        },
+    )?;
+
+    let fallback = generated.join("fallback.js");
+    cached("wasm-opt + wasm2js", &[&abi_raw], &[&fallback], || {
+        let optimized = work.join("abi-opt.wasm");
+        optimize(&wasm_opt, &abi_raw, &optimized)?;
+        let mut args: Vec<&std::ffi::OsStr> = vec!["-Oz".as_ref()];
+        args.extend(WASM_FEATURES.iter().map(std::ffi::OsStr::new));
+        args.extend([optimized.as_os_str(), "-o".as_ref(), fallback.as_os_str()]);
+        run_tool(&wasm2js, &args)
+    })?;
+
+    let js = root.join("crates/sendguard-wasm/js");
+    let messages = root.join("crates/sendguard-core/messages.json");
+    let out = out_dir();
+    let mut inputs: Vec<PathBuf> = vec![glue.clone(), module.clone(), fallback, messages.clone()];
+    inputs.extend(files_in(&js)?);
+    inputs.push(root.join("package-lock.json"));
+    let outputs: Vec<PathBuf> = [
+        "sendguard-checker.mjs",
+        "sendguard-checker.cjs",
+        "sendguard-checker.iife.js",
+        "sendguard-checker.d.ts",
+        "report-view.mjs",
+        "report-view.d.ts",
+        "report-view.css",
+        "messages.json",
+    ]
+    .iter()
+    .map(|name| out.join(name))
+    .collect();
+    let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let output_refs: Vec<&Path> = outputs.iter().map(PathBuf::as_path).collect();
+    cached("esbuild bundles", &input_refs, &output_refs, || {
+        run_tool(
+            Path::new("node"),
+            &[
+                js.join("build.mjs").as_os_str(),
+                generated.as_os_str(),
+                out.as_os_str(),
+                messages.as_os_str(),
+            ],
+        )
+    })?;
+
+    let sizes = Sizes::measure(&module, &out)?;
+    sizes.write(&work.join("sizes.json"))?;
+    eprintln!(
+        "dist/checker: wasm {} bytes ({} gzip, budget {}), fallback bundle {} bytes ({} gzip)",
+        sizes.wasm_raw, sizes.wasm_gzip, WASM_GZIP_BUDGET, sizes.iife_raw, sizes.iife_gzip
+    );
+    check_budget(sizes.wasm_gzip)
+}
+
+/// Fails when the module is over budget, with the numbers.
+pub(crate) fn check_budget(wasm_gzip: u64) -> Result<(), String> {
+    if wasm_gzip > WASM_GZIP_BUDGET {
+        return Err(format!(
+            "the checker's wasm is {wasm_gzip} bytes gzipped, over the budget of \
+             {WASM_GZIP_BUDGET} bytes: see `cargo xtask bench` for what it is made of"
+        ));
+    }
+    Ok(())
+}
+
+/// Builds `sendguard-wasm` with one feature and copies the module to `to` (the two
+/// builds share one output path).
+fn build_wasm(feature: &str, to: &Path) -> Result<(), String> {
+    run::cargo(&[
+        "build",
+        "--locked",
+        "-p",
+        "sendguard-wasm",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+        "--no-default-features",
+        "--features",
+        feature,
+    ])?;
+    let built = run::root().join("target/wasm32-unknown-unknown/wasm-release/sendguard_wasm.wasm");
+    copy_if_changed(&built, to)
+}
+
+fn optimize(wasm_opt: &Path, from: &Path, to: &Path) -> Result<(), String> {
+    let mut args: Vec<&std::ffi::OsStr> = vec!["-Oz".as_ref(), "--strip-producers".as_ref()];
+    args.extend(WASM_FEATURES.iter().map(std::ffi::OsStr::new));
+    args.extend([from.as_os_str(), "-o".as_ref(), to.as_os_str()]);
+    run_tool(wasm_opt, &args)
+}
+
+fn run_tool(program: &Path, args: &[&std::ffi::OsStr]) -> Result<(), String> {
+    let shown: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    eprintln!("$ {} {}", program.display(), shown.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(run::root())
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{} failed ({status})", program.display()))
+    }
+}
+
+/// Runs `step` unless every output exists and was made from inputs with the same
+/// content (a hash stored next to the first output).
+fn cached(
+    name: &str,
+    inputs: &[&Path],
+    outputs: &[&Path],
+    step: impl FnOnce() -> Result<(), String>,
+) -> Result<(), String> {
+    let mut hasher = std::hash::DefaultHasher::new();
+    name.hash(&mut hasher);
+    for input in inputs {
+        input.hash(&mut hasher);
+        std::fs::read(input)
+            .map_err(|e| format!("cannot read {}: {e}", input.display()))?
+            .hash(&mut hasher);
+    }
+    let key = format!("{:016x}\n", hasher.finish());
+    let Some(first) = outputs.first() else {
+        return step();
+    };
+    let stamp = first.with_extension("inputs-hash");
+    let stamp = work_dir().join(format!(
+        "{}.inputs-hash",
+        stamp
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    ));
+    let fresh = outputs.iter().all(|output| output.is_file())
+        && std::fs::read_to_string(&stamp).is_ok_and(|old| old == key);
+    if fresh {
+        eprintln!("{name}: up to date");
+        return Ok(());
+    }
+    step()?;
+    std::fs::write(&stamp, key).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
+}
+
+fn files_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
+}
+
+/// Copies unless `to` already has the same bytes, so its timestamp means "changed".
+fn copy_if_changed(from: &Path, to: &Path) -> Result<(), String> {
+    let new = std::fs::read(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    if std::fs::read(to).is_ok_and(|old| old == new) {
+        return Ok(());
+    }
+    std::fs::write(to, new).map_err(|e| format!("cannot write {}: {e}", to.display()))
+}
+
+/// Sizes of what `dist` produced, in bytes.
+pub(crate) struct Sizes {
+    pub(crate) wasm_raw: u64,
+    pub(crate) wasm_gzip: u64,
+    pub(crate) fallback_raw: u64,
+    pub(crate) fallback_gzip: u64,
+    pub(crate) iife_raw: u64,
+    pub(crate) iife_gzip: u64,
+}
+
+impl Sizes {
+    fn measure(module: &Path, out: &Path) -> Result<Sizes, String> {
+        let fallback = work_dir().join("gen/fallback.min.js");
+        minify(&work_dir().join("gen/fallback.js"), &fallback)?;
+        let iife = out.join("sendguard-checker.iife.js");
+        Ok(Sizes {
+            wasm_raw: file_size(module)?,
+            wasm_gzip: gzip_size(module)?,
+            fallback_raw: file_size(&fallback)?,
+            fallback_gzip: gzip_size(&fallback)?,
+            iife_raw: file_size(&iife)?,
+            iife_gzip: gzip_size(&iife)?,
+        })
+    }
+
+    fn write(&self, path: &Path) -> Result<(), String> {
+        let json = format!(
+            "{{\"wasm_raw\":{},\"wasm_gzip\":{},\"fallback_raw\":{},\"fallback_gzip\":{},\
+             \"iife_raw\":{},\"iife_gzip\":{},\"wasm_gzip_budget\":{}}}\n",
+            self.wasm_raw,
+            self.wasm_gzip,
+            self.fallback_raw,
+            self.fallback_gzip,
+            self.iife_raw,
+            self.iife_gzip,
+            WASM_GZIP_BUDGET
+        );
+        std::fs::write(path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+}
+
+/// The wasm2js module alone, minified as the bundles carry it (for its size).
+fn minify(from: &Path, to: &Path) -> Result<(), String> {
+    cached("minify fallback", &[from], &[to], || {
+        let esbuild = run::root().join("node_modules/.bin/esbuild");
+        let outfile = format!("--outfile={}", to.display());
+        run_tool(
+            &esbuild,
+            &[
+                from.as_os_str(),
+                "--minify".as_ref(),
+                "--legal-comments=none".as_ref(),
+                "--log-level=warning".as_ref(),
+                outfile.as_ref(),
+            ],
+        )
+    })
+}
+
+fn file_size(path: &Path) -> Result<u64, String> {
+    std::fs::metadata(path)
+        .map(|m| m.len())
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// gzip -9 size, as a web server would send it.
+fn gzip_size(path: &Path) -> Result<u64, String> {
+    let output = Command::new("gzip")
+        .args(["-9", "-n", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("cannot run gzip: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("gzip failed on {}", path.display()));
+    }
+    Ok(output.stdout.len() as u64)
+}
