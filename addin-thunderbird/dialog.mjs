@@ -34,7 +34,7 @@ function show(view) {
   $("title").textContent = t(`thunderbird.dialog.title.${report.verdict}`);
   $("lead").textContent = t(`thunderbird.dialog.lead.${report.verdict}`);
   $("status").hidden = !view.status;
-  $("status").textContent = view.status ? t(view.status) : "";
+  $("status").textContent = view.status ? t(view.status.key, view.status.vars) : "";
   renderReport($("report"), report, {
     lang: view.lang,
     onFix: (fix) => choose({ action: "fix", fix: fix?.action ?? fix }),
@@ -53,7 +53,6 @@ function show(view) {
   $("override").hidden = !actions.reason_required;
   $("reason-label").textContent = t("thunderbird.override.reason");
   $("reason").required = actions.reason_required;
-  if (view.export) offerDownload(view.export);
   setState("ready");
 }
 
@@ -80,17 +79,6 @@ function exportLabel(report, lang) {
     }
   }
   return t("fix.export-recipients");
-}
-
-/** The CSV stays on this computer: a download link made from memory. */
-function offerDownload({ filename, media_type: type, content }) {
-  const link = $("download");
-  URL.revokeObjectURL(link.href);
-  link.href = URL.createObjectURL(new Blob([content], { type }));
-  link.download = filename;
-  link.textContent = t("thunderbird.export.save", { filename });
-  $("export-result").hidden = false;
-  link.click();
 }
 
 async function choose(choice) {

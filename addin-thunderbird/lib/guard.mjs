@@ -247,8 +247,8 @@ export class SendGuard {
     }
   }
 
-  async withStatus(session, status) {
-    session.status = status;
+  async withStatus(session, key, vars = {}) {
+    session.status = { key, vars };
     return this.view(session);
   }
 
@@ -272,10 +272,32 @@ export class SendGuard {
     return this.withStatus(session, "thunderbird.status.fixed-still");
   }
 
+  /** Saves the CSV into the downloads folder; nothing is sent, the dialog stays. */
   async exportList(session) {
-    const result = session.checker.apply(session.draft, { kind: "export-recipients" });
-    session.status = "thunderbird.status.exported";
-    return { ...(await this.view(session)), export: result.export };
+    const { export: file } = session.checker.apply(session.draft, { kind: "export-recipients" });
+    try {
+      const path = await this.saveFile(file);
+      return this.withStatus(session, "thunderbird.status.exported", { path });
+    } catch (error) {
+      return this.withStatus(session, "thunderbird.status.export-failed", { error: error?.message ?? String(error) });
+    }
+  }
+
+  /** Writes a file through `downloads` and resolves with the path it got. */
+  async saveFile({ filename, media_type: type, content }) {
+    const url = URL.createObjectURL(new Blob([content], { type }));
+    try {
+      const id = await this.messenger.downloads.download({ url, filename, saveAs: false, conflictAction: "uniquify" });
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const [item] = await this.messenger.downloads.search({ id });
+        if (item?.state === "complete") return item.filename;
+        if (item?.state === "interrupted") throw new Error(item.error ?? "download interrupted");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return filename;
+    } finally {
+      URL.revokeObjectURL(url);
+    }
   }
 
   sendResult(session) {

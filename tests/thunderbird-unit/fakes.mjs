@@ -61,6 +61,19 @@ export function fakeMessenger({ managed, attachments = [], books = [], uiLanguag
         windows.delete(id);
       },
     },
+    downloads: {
+      saved: [],
+      async download(options) {
+        calls.push(["downloads.download", options]);
+        const blob = await fetch(options.url).then((response) => response.text());
+        this.saved.push({ filename: options.filename, content: blob });
+        return this.saved.length;
+      },
+      async search({ id }) {
+        const item = this.saved[id - 1];
+        return item ? [{ id, state: "complete", filename: `/home/user/Downloads/${item.filename}` }] : [];
+      },
+    },
     addressBooks: {
       async list(complete) {
         calls.push(["addressBooks.list", complete]);

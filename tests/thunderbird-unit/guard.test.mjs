@@ -88,13 +88,13 @@ test("a block without override cannot be sent anyway, whatever the dialog asks",
   const { messenger, guard } = setup(() => visibleBlock());
   const { answer, session } = await sendWithDialog(guard, messenger, details({ cc: ["a@x.example"] }));
   const view = await guard.handleMessage({ type: "sendguard:choose", session, choice: { action: "send-anyway" } });
-  assert.equal(view.status, "thunderbird.status.not-allowed");
+  assert.equal(view.status.key, "thunderbird.status.not-allowed");
   const unoffered = await guard.handleMessage({
     type: "sendguard:choose",
     session,
     choice: { action: "fix", fix: { kind: "remove-recipient", addresses: ["a@x.example"] } },
   });
-  assert.equal(unoffered.status, "thunderbird.status.not-allowed", "only fixes the report offers");
+  assert.equal(unoffered.status.key, "thunderbird.status.not-allowed", "only fixes the report offers");
   await guard.handleMessage({ type: "sendguard:choose", session, choice: { action: "back" } });
   assert.deepEqual(await answer, { cancel: true });
 });
@@ -109,7 +109,7 @@ test("an allowed override needs a reason, which stays in the local log", async (
   assert.equal(view.actions.reason_required, true);
 
   const refused = await guard.handleMessage({ type: "sendguard:choose", session, choice: { action: "send-anyway", reason: "  " } });
-  assert.equal(refused.status, "thunderbird.status.reason-missing");
+  assert.equal(refused.status.key, "thunderbird.status.reason-missing");
   await guard.handleMessage({ type: "sendguard:choose", session, choice: { action: "send-anyway", reason: "Board decision" } });
   assert.deepEqual(await answer, {});
   const log = messenger.storage.local.data[OVERRIDE_LOG_KEY];
@@ -142,7 +142,7 @@ test("a fix that leaves a block keeps the dialog; Back writes the fix into the d
     details({ to: ["Bob <bob@partner.example>", "x@hotmail.com"] }),
   );
   const view = await guard.handleMessage({ type: "sendguard:choose", session, choice: { action: "remove-recipients" } });
-  assert.equal(view.status, "thunderbird.status.fixed-still");
+  assert.equal(view.status.key, "thunderbird.status.fixed-still");
   assert.deepEqual(view.report.findings.map((f) => f.rule), ["attachment-dangerous-type"]);
   assert.equal(view.actions.changed, true);
 
@@ -167,12 +167,13 @@ test("after a fix, a warning already shown does not stop the mail again", async 
   assert.deepEqual(await answer, { details: { to: [FROM], cc: [], bcc: ["x@hotmail.com", "y@z.example"] } });
 });
 
-test("export hands the CSV to the dialog and sends nothing", async () => {
+test("export saves the CSV on this computer and sends nothing", async () => {
   const { messenger, guard } = setup(() => visibleBlock());
   const { answer, session } = await sendWithDialog(guard, messenger, details({ cc: ["a@x.example", "b@y.example"] }));
   const view = await guard.handleMessage({ type: "sendguard:choose", session, choice: { action: "export" } });
-  assert.deepEqual(view.export, { filename: "recipients.csv", media_type: "text/csv", content: "a@x.example\nb@y.example" });
-  assert.equal(view.status, "thunderbird.status.exported");
+  assert.deepEqual(messenger.downloads.saved, [{ filename: "recipients.csv", content: "a@x.example\nb@y.example" }]);
+  assert.deepEqual(view.status, { key: "thunderbird.status.exported", vars: { path: "/home/user/Downloads/recipients.csv" } });
+  assert.equal(messenger.calls.find(([name]) => name === "downloads.download")[1].saveAs, false);
   let settled = false;
   answer.then(() => (settled = true));
   await new Promise((resolve) => setTimeout(resolve, 5));
