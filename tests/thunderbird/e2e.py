@@ -94,6 +94,27 @@ def forty_external_addresses_in_cc_are_moved_to_bcc(tb: Thunderbird, sink: SmtpS
     tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
 
 
+def export_saves_the_list_and_sends_nothing(tb: Thunderbird, sink: SmtpSink) -> None:
+    cc = [f"p{i}@org{i}.example" for i in range(20)]
+    tb.compose(cc=cc, subject="Partner newsletter")
+    tb.click_send()
+    dialog = expect_dialog(tb, sink)
+    check("export" in dialog["buttons"], f"no export button: {dialog['buttons']}")
+    tb.dialog_click("export")
+    # The dialog reports the path once the download is complete.
+    dialog = tb.wait(lambda: (d := tb.dialog_if_ready()) and ".csv" in d["status"] and d, 10, "the export")
+    saved = list(tb.downloads.glob("*.csv"))
+    check(len(saved) == 1, f"expected one file, got {saved}")
+    check(str(saved[0]) in dialog["status"], f"the dialog does not say where: {dialog['status']!r}")
+    content = saved[0].read_text()
+    check(all(address in content for address in cc), f"the list lacks addresses: {content[:200]}")
+    tb.screenshot_dialog("export-saved")
+    expect_nothing_delivered(sink, "after the export")
+    tb.dialog_click("back")
+    tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
+    expect_nothing_delivered(sink, "after Back to editing")
+
+
 def two_recipient_business_mail_is_sent_without_dialog(tb: Thunderbird, sink: SmtpSink) -> None:
     tb.compose(to=["Bob <bob@partner.example>"], cc=["carol@partner.example"], subject="Offer")
     tb.click_send()
@@ -149,6 +170,7 @@ def hotmail_recipient_warns_and_send_anyway_delivers(tb: Thunderbird, sink: Smtp
 
 DEFAULT_POLICY_CASES = [
     forty_external_addresses_in_cc_are_moved_to_bcc,
+    export_saves_the_list_and_sends_nothing,
     two_recipient_business_mail_is_sent_without_dialog,
     three_organizations_pass_with_the_default_policy,
     disguised_executable_is_blocked_and_the_draft_kept,

@@ -110,12 +110,22 @@ class Thunderbird:
         """`addon` is a path to install temporarily, or the id of an add-on that
         Thunderbird installs itself (policies.json `ExtensionSettings`)."""
         self.artifacts = artifacts
+        self._files = Path(tempfile.mkdtemp(prefix="sendguard-tb-files-"))
+        self.downloads = self._files / "downloads"
+        self.downloads.mkdir()
+        # Saved files (the exported list) land in a folder the test can read.
+        prefs = {
+            **PREFS,
+            "browser.download.dir": str(self.downloads),
+            "browser.download.folderList": 2,
+            "browser.download.useDownloadDir": True,
+        }
         started = time.monotonic()
         self.m = Marionette(
             app="thunderbird",
             bin=binary,
             headless=True,
-            prefs=PREFS,
+            prefs=prefs,
             port=port,
             gecko_log=str(log),
             startup_timeout=120,
@@ -130,7 +140,6 @@ class Thunderbird:
         else:
             self.addon_id = addon
         self.version = self.m.execute_script("return Services.appinfo.version")
-        self._files = Path(tempfile.mkdtemp(prefix="sendguard-tb-files-"))
         self._wait_for_addon_background()
 
     # -- setup ------------------------------------------------------------------
