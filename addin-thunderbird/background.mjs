@@ -14,7 +14,7 @@ const guard = new SendGuard({
   loadCheckerModule: () => import("./checker/sendguard-checker.mjs"),
   fetchText: fetchPolicyText,
   loadCatalogue: async () => {
-    catalogue ??= await fetch(messenger.runtime.getURL("messages.json")).then((r) => r.json());
+    catalogue ??= await fetch(messenger.runtime.getURL("checker/messages.json")).then((r) => r.json());
     return catalogue;
   },
 });

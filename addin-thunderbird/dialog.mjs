@@ -7,7 +7,7 @@ import { renderReport } from "./checker/report-view.mjs";
 
 const session = new URLSearchParams(location.search).get("session");
 const $ = (id) => document.getElementById(id);
-const catalogue = await fetch("messages.json").then((response) => response.json());
+const catalogue = await fetch("checker/messages.json").then((response) => response.json());
 let t = translator(catalogue, "en");
 
 /** Asks the background; the answer is the next view, or a note that it closed. */
@@ -32,7 +32,6 @@ function show(view) {
   document.documentElement.dataset.verdict = report.verdict;
   document.title = `Sendguard: ${t(`verdict.${report.verdict}`)}`;
   $("title").textContent = t(`thunderbird.dialog.title.${report.verdict}`);
-  $("lead").textContent = t(`thunderbird.dialog.lead.${report.verdict}`);
   $("status").hidden = !view.status;
   $("status").textContent = view.status ? t(view.status.key, view.status.vars) : "";
   renderReport($("report"), report, {
@@ -59,7 +58,7 @@ function show(view) {
 function showError(view) {
   document.documentElement.dataset.verdict = "error";
   $("title").textContent = t("thunderbird.failed.title");
-  $("lead").textContent = t("thunderbird.failed.message", { error: view.error });
+  $("report").textContent = t("thunderbird.failed.message", { error: view.error });
   for (const id of ["move-to-bcc", "remove-recipients", "export", "send-anyway"]) $(id).hidden = true;
   button("back", true, t("thunderbird.action.back"));
   setState("ready");

@@ -4,7 +4,7 @@
 import { translator } from "./lib/i18n.mjs";
 
 const $ = (id) => document.getElementById(id);
-const catalogue = await fetch("messages.json").then((response) => response.json());
+const catalogue = await fetch("checker/messages.json").then((response) => response.json());
 const info = await messenger.runtime.sendMessage({ type: "sendguard:policy" });
 const t = translator(catalogue, info.lang);
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Assembles the Thunderbird add-on from its sources, the checker package and the
-message catalogue, and zips it into an .xpi.
+"""Assembles the Thunderbird add-on from its sources and the checker package, and
+zips it into an .xpi.
 
     python3 addin-thunderbird/pack.py --checker dist/checker \
         --out-dir dist/addin-thunderbird --xpi dist/sendguard-thunderbird.xpi
@@ -23,8 +23,10 @@ ROOT = HERE.parent
 # What Thunderbird loads; docs, examples and this script stay out of the package.
 RUNTIME_SUFFIXES = {".json", ".html", ".mjs", ".css"}
 NOT_SHIPPED = {"policies.example.json"}
-# The checker package files the add-on imports.
-CHECKER_REQUIRED = ("sendguard-checker.mjs", "report-view.mjs")
+# The checker package files the add-on loads: the ES module build (the .cjs and .iife
+# builds are for other hosts), the shared report view and its stylesheet, and the
+# message catalogue (crates/sendguard-core/messages.json, copied by the package build).
+CHECKER_FILES = ("sendguard-checker.mjs", "report-view.mjs", "report-view.css", "messages.json")
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 
 
@@ -39,20 +41,21 @@ def add_on_sources() -> list[Path]:
     )
 
 
-def stage(checker: Path, messages: Path, out_dir: Path) -> None:
+def stage(checker: Path, out_dir: Path) -> None:
     """Writes the unpacked add-on to `out_dir` (replacing what was there)."""
-    missing = [name for name in CHECKER_REQUIRED if not (checker / name).is_file()]
+    missing = [name for name in CHECKER_FILES if not (checker / name).is_file()]
     if missing:
         raise SystemExit(f"pack.py: {checker} is not the checker package (missing {', '.join(missing)})")
-    json.loads(messages.read_text(encoding="utf-8"))  # fail here, not in Thunderbird
+    json.loads((checker / "messages.json").read_text(encoding="utf-8"))  # fail here, not in Thunderbird
     if out_dir.exists():
         shutil.rmtree(out_dir)
     for source in add_on_sources():
         target = out_dir / source.relative_to(HERE)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
-    shutil.copytree(checker, out_dir / "checker")
-    shutil.copyfile(messages, out_dir / "messages.json")
+    (out_dir / "checker").mkdir()
+    for name in CHECKER_FILES:
+        shutil.copyfile(checker / name, out_dir / "checker" / name)
 
 
 def zip_dir(directory: Path, xpi: Path) -> None:
@@ -68,11 +71,10 @@ def zip_dir(directory: Path, xpi: Path) -> None:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checker", type=Path, default=ROOT / "dist" / "checker")
-    parser.add_argument("--messages", type=Path, default=ROOT / "crates" / "sendguard-core" / "messages.json")
     parser.add_argument("--out-dir", type=Path, default=ROOT / "dist" / "addin-thunderbird")
     parser.add_argument("--xpi", type=Path, help="also zip the add-on into this .xpi")
     args = parser.parse_args(argv)
-    stage(args.checker, args.messages, args.out_dir)
+    stage(args.checker, args.out_dir)
     if args.xpi:
         zip_dir(args.out_dir, args.xpi)
     return 0

@@ -1,5 +1,6 @@
 // User-visible strings from the project's one catalogue
-// (crates/sendguard-core/messages.json, copied into the add-on as messages.json).
+// (crates/sendguard-core/messages.json, shipped in the checker package as
+// checker/messages.json).
 
 /** The catalogue language for Thunderbird's UI language: German or English. */
 export function languageOf(uiLanguage) {

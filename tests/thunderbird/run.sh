@@ -49,5 +49,5 @@ if [[ " $* " != *" --addon "* && " $* " != *" --checker "* ]]; then
   fi
 fi
 
-cd "$root/tests/thunderbird"
-exec "$venv/bin/python" -u e2e.py "${args[@]}"
+# Relative paths in the arguments stay relative to where run.sh was called from.
+exec "$venv/bin/python" -u "$root/tests/thunderbird/e2e.py" "${args[@]}"
