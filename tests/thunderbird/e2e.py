@@ -94,6 +94,23 @@ def forty_external_addresses_in_cc_are_moved_to_bcc(tb: Thunderbird, sink: SmtpS
     tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
 
 
+def address_book_list_is_expanded_and_moved_to_bcc(tb: Thunderbird, sink: SmtpSink) -> None:
+    members = [(f"Customer {i}", f"c{i}@customer{i}.example") for i in range(30)]
+    tb.create_mailing_list("Customers", members)
+    tb.compose(to=["Customers <Customers>"], subject="Maintenance on Saturday")
+    tb.click_send()
+    dialog = expect_dialog(tb, sink)
+    check(dialog["verdict"] == "block", f"verdict {dialog['verdict']}: the list's 30 members were not counted")
+    check("30" in dialog["text"], "the dialog does not count the list's 30 members")
+    tb.screenshot_dialog("mailing-list-block")
+    tb.dialog_click("move-to-bcc")
+    mail = expect_one_delivery(sink, "after Move everyone to BCC and send")
+    addresses = {email for _, email in members}
+    check(addresses <= set(mail.rcpt_to), f"envelope lacks {sorted(addresses - set(mail.rcpt_to))[:5]}")
+    visible = set(mail.header_addresses("To", "Cc"))
+    check(visible <= {SENDER}, f"To/Cc should hold at most the sender, got {sorted(visible)[:5]}")
+
+
 def export_saves_the_list_and_sends_nothing(tb: Thunderbird, sink: SmtpSink) -> None:
     cc = [f"p{i}@org{i}.example" for i in range(20)]
     tb.compose(cc=cc, subject="Partner newsletter")
@@ -171,6 +188,7 @@ def hotmail_recipient_warns_and_send_anyway_delivers(tb: Thunderbird, sink: Smtp
 DEFAULT_POLICY_CASES = [
     forty_external_addresses_in_cc_are_moved_to_bcc,
     export_saves_the_list_and_sends_nothing,
+    address_book_list_is_expanded_and_moved_to_bcc,
     two_recipient_business_mail_is_sent_without_dialog,
     three_organizations_pass_with_the_default_policy,
     disguised_executable_is_blocked_and_the_draft_kept,
@@ -193,6 +211,14 @@ def managed_policy_lowers_the_threshold(tb: Thunderbird, sink: SmtpSink) -> None
     tb.dialog_click("back")
     tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
     expect_nothing_delivered(sink, "after Back to editing")
+
+
+def options_page_shows_the_managed_policy(tb: Thunderbird, sink: SmtpSink) -> None:
+    page = tb.options_page()
+    check("policies.json" in page["text"], f"the source is not named: {page['text'][:300]!r}")
+    check('"warn_parties": 2' in page["text"], "the active policy is not shown")
+    check(page["controls"] == 0, "the options page must offer nothing that could change the policy")
+    tb.screenshot_main_window("options-managed-policy")
 
 
 class PolicyServer:
@@ -350,7 +376,7 @@ def main(argv: list[str]) -> int:
             # The add-on installed temporarily into an ordinary Thunderbird.
             ("default policy", args.thunderbird / "thunderbird", addon, None, selected(DEFAULT_POLICY_CASES)),
             # IT's rollout: Thunderbird installs the .xpi itself from policies.json.
-            ("managed policy", None, addon_id, {"policy": LOWER_THRESHOLD}, selected([managed_policy_lowers_the_threshold])),
+            ("managed policy", None, addon_id, {"policy": LOWER_THRESHOLD}, selected([managed_policy_lowers_the_threshold, options_page_shows_the_managed_policy])),
             ("policy URL", None, addon_id, {"policy_url": POLICY_SERVER.url}, selected([policy_url_lowers_the_threshold])),
         ]
         for label, binary, installed, extension_policy, cases in runs:

@@ -76,6 +76,7 @@ DIALOG_FRAME_SCRIPT = r"""
         status: doc.getElementById("status")?.hidden ? "" : doc.getElementById("status")?.textContent || "",
         reason_shown: doc.getElementById("override") ? !doc.getElementById("override").hidden : false,
         buttons,
+        controls: doc.querySelectorAll("input, textarea, select, button").length,
         text: doc.body ? doc.body.innerText : "",
       };
     }
@@ -205,6 +206,28 @@ class Thunderbird:
         self.m.cleanup()
         shutil.rmtree(self._files, ignore_errors=True)
 
+    def create_mailing_list(self, name: str, members: list[tuple[str, str]]) -> None:
+        """A mailing list in the personal address book, like a user's customer list."""
+        self.m.execute_script(
+            """
+            const [name, members] = arguments;
+            const { MailServices } = ChromeUtils.importESModule("resource:///modules/MailServices.sys.mjs");
+            const book = MailServices.ab.getDirectory("jsaddrbook://abook.sqlite");
+            let list = Cc["@mozilla.org/addressbook/directoryproperty;1"].createInstance(Ci.nsIAbDirectory);
+            list.isMailList = true;
+            list.dirName = name;
+            list = book.addMailList(list);
+            for (const [displayName, email] of members) {
+              let card = Cc["@mozilla.org/addressbook/cardproperty;1"].createInstance(Ci.nsIAbCard);
+              card.displayName = displayName;
+              card.primaryEmail = email;
+              card = book.addCard(card);
+              list.addCard(card);
+            }
+            """,
+            script_args=[name, [list(m) for m in members]],
+        )
+
     # -- compose ----------------------------------------------------------------
 
     def attachment_file(self, name: str, content: bytes) -> Path:
@@ -300,20 +323,24 @@ class Thunderbird:
     def dialog_url(self) -> str | None:
         return self.m.execute_script(FIND_DIALOG_JS, script_args=[self.addon_id])
 
-    def _dialog_request(self, request: dict, timeout: float = 10) -> dict:
+    def _page_request(self, page: str, request: dict, timeout: float = 10) -> dict:
+        """Runs one request of `DIALOG_FRAME_SCRIPT` in the add-on's page `page`
+        (dialog.html in its popup, or options.html in a tab)."""
         request = {**request, "requestId": f"{time.monotonic_ns()}"}
         script = DIALOG_FRAME_SCRIPT.replace("REQUEST", json.dumps(request))
-        result = self.m.execute_async_script(
+        return self.m.execute_async_script(
             """
-            const [addonId, source, requestId, resolve] = arguments;
+            const [addonId, page, source, requestId, resolve] = arguments;
             const policy = WebExtensionPolicy.getByID(addonId);
+            const prefix = policy ? policy.getURL(page) : null;
             let browser = null;
             for (const win of Services.wm.getEnumerator(null)) {
-              if (!win.location.href.includes("extensionPopup")) continue;
-              const candidate = win.document.getElementById("requestFrame") || win.document.querySelector("browser");
-              if (policy && candidate?.currentURI?.spec.startsWith(policy.getURL("dialog.html"))) browser = candidate;
+              const candidates = [...win.document.querySelectorAll("browser")];
+              for (const candidate of candidates) {
+                if (prefix && candidate.currentURI?.spec.startsWith(prefix)) browser = candidate;
+              }
             }
-            if (!browser) { resolve({ ok: false, error: "no dialog" }); return; }
+            if (!browser) { resolve({ ok: false, error: "no " + page }); return; }
             const mm = browser.messageManager;
             const listener = (message) => {
               if (message.data.id !== requestId) return;
@@ -323,10 +350,36 @@ class Thunderbird:
             mm.addMessageListener("sendguard-test:result", listener);
             mm.loadFrameScript("data:application/javascript," + encodeURIComponent(source), false);
             """,
-            script_args=[self.addon_id, script, request["requestId"]],
+            script_args=[self.addon_id, page, script, request["requestId"]],
             script_timeout=int(timeout * 1000),
         )
-        return result
+
+    def _dialog_request(self, request: dict, timeout: float = 10) -> dict:
+        return self._page_request("dialog.html", request, timeout)
+
+    def options_page(self, timeout: float = 20) -> dict:
+        """Opens the add-on's options page in a tab and returns what it shows."""
+        self.m.switch_to_window(self.main_window)
+        self.m.execute_script(
+            """
+            const url = WebExtensionPolicy.getByID(arguments[0]).getURL("options.html");
+            document.getElementById("tabmail").openTab("contentTab", { url });
+            """,
+            script_args=[self.addon_id],
+        )
+
+        def ready():
+            state = self._page_request("options.html", {"op": "state"})
+            return state if state.get("ok") and state.get("state") == "ready" else None
+
+        state = self.wait(ready, timeout, "the options page", interval=0.2)
+        return state
+
+    def screenshot_main_window(self, name: str) -> Path:
+        self.m.switch_to_window(self.main_window)
+        path = self.artifacts / f"{name}.png"
+        path.write_bytes(self.m.screenshot(format="binary"))
+        return path
 
     def dialog_if_ready(self) -> dict | None:
         """What the dialog shows once it is rendered; None before that or without one."""
