@@ -32,14 +32,17 @@ const bindgenModule =
   `export function createGlue() {\n${glue}\nreturn wasm_bindgen;\n}\n`;
 
 // wasm2js output: helpers, `function asmFunc(imports) {…}`, then a module-level
-// instance and `export var …` lines. Keep the function, drop the instance.
+// instance and `export var …` lines. Keep the helpers and the function, drop the
+// instance, and wrap them in a factory: the helpers share state (`bufferView`, which
+// memory.fill and memory.copy write through), so two checkers in one module would
+// write into each other's memory.
 const fallback = readFileSync(join(genDir, "fallback.js"), "utf8");
 const cut = fallback.indexOf("\nvar retasmFunc = asmFunc(");
 if (cut < 0 || !fallback.includes("function asmFunc(imports)")) {
   throw new Error("unexpected wasm2js output: no asmFunc");
 }
 const fallbackModule =
-  fallback.slice(0, cut) + "\nexport function createFallbackExports() { return asmFunc({}); }\n";
+  "export function createFallbackExports() {\n" + fallback.slice(0, cut) + "\nreturn asmFunc({});\n}\n";
 
 // The view's own strings: the `view.*` keys of the catalogue, both languages.
 const catalogue = JSON.parse(readFileSync(messagesPath, "utf8"));

@@ -46,7 +46,38 @@ function asJson(value, what) {
     if (what === "policy") return "{}";
     throw checkerError(what, "no " + what + " given");
   }
-  return JSON.stringify(value);
+  const json = JSON.stringify(value);
+  return ESCAPED_SURROGATE.test(json) ? JSON.stringify(value, replaceLoneSurrogates) : json;
+}
+
+// A lone surrogate (half an emoji, cut by some client) cannot be UTF-8: JSON.stringify
+// writes it as a `\ud800` escape that the core's JSON parser rejects. Replace it with
+// U+FFFD, as TextEncoder would, instead of failing the whole draft.
+const SURROGATE = /[\ud800-\udfff]/;
+// JSON.stringify escapes exactly the lone ones (well-formed JSON.stringify, ES2019;
+// older engines leave them raw and TextEncoder-like encoding replaces them anyway).
+const ESCAPED_SURROGATE = /\\ud[89a-f]/i;
+
+function replaceLoneSurrogates(_key, value) {
+  if (typeof value !== "string" || !SURROGATE.test(value)) return value;
+  let out = "";
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        out += value[i] + value[i + 1];
+        i++;
+        continue;
+      }
+      out += "\ufffd";
+    } else if (code >= 0xdc00 && code <= 0xdfff) {
+      out += "\ufffd";
+    } else {
+      out += value[i];
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------

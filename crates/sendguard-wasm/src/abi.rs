@@ -66,6 +66,19 @@ fn finish(result: Result<String, Failure>) -> u32 {
     status
 }
 
+/// Asks the allocator for room for a call on `input_len` bytes in one piece, then
+/// gives it back, so the call's many allocations find free memory instead of growing
+/// it step by step. Under wasm2js every `memory.grow` copies the whole memory into a
+/// new ArrayBuffer: growing a page at a time made 100,000 recipients take 25 s.
+fn reserve_for(input_len: usize) {
+    // The parsed draft and the report take a few times the JSON's size.
+    let room = input_len.saturating_mul(8).min(512 << 20);
+    let reservation = Vec::<u8>::with_capacity(room);
+    // Unused, the allocation could be optimized away; it must happen.
+    std::hint::black_box(&reservation);
+    drop(reservation);
+}
+
 fn with_session(run: impl FnOnce(&Session) -> Result<String, Failure>) -> u32 {
     let session = STATE.lock().ok().and_then(|state| state.session.clone());
     finish(match session {
@@ -152,6 +165,7 @@ pub unsafe extern "C" fn sg_new(ptr: *const u8, len: usize) -> u32 {
 pub unsafe extern "C" fn sg_check(ptr: *const u8, len: usize) -> u32 {
     // SAFETY: forwarded contract.
     let bytes = unsafe { input(ptr, len) };
+    reserve_for(len);
     with_session(|session| session.check_json(input_str(bytes)?))
 }
 
@@ -180,6 +194,7 @@ pub unsafe extern "C" fn sg_apply(
 ) -> u32 {
     // SAFETY: forwarded contract.
     let (draft, fix) = unsafe { (input(draft_ptr, draft_len), input(fix_ptr, fix_len)) };
+    reserve_for(draft_len);
     with_session(|session| {
         let fix = std::str::from_utf8(fix).map_err(|_| Failure::fix("the fix is not UTF-8"))?;
         session.apply_json(input_str(draft)?, fix)
