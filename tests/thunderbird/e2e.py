@@ -198,6 +198,7 @@ DEFAULT_POLICY_CASES = [
 # -- cases with IT's rollout: policies.json installs the add-on and sets the policy ----
 
 LOWER_THRESHOLD = {"visible_recipients": {"warn_parties": 2}}
+BROKEN_POLICY = {"on_checker_error": "fail-closed", "visible_recipents": {"warn_parties": 2}}
 
 
 def managed_policy_lowers_the_threshold(tb: Thunderbird, sink: SmtpSink) -> None:
@@ -219,6 +220,20 @@ def options_page_shows_the_managed_policy(tb: Thunderbird, sink: SmtpSink) -> No
     check('"warn_parties": 2' in page["text"], "the active policy is not shown")
     check(page["controls"] == 0, "the options page must offer nothing that could change the policy")
     tb.screenshot_main_window("options-managed-policy")
+
+
+def broken_policy_fails_closed_and_keeps_the_draft(tb: Thunderbird, sink: SmtpSink) -> None:
+    tb.compose(to=["Bob <bob@partner.example>"], subject="Offer")
+    tb.click_send()
+    dialog = expect_dialog(tb, sink)
+    check(dialog["verdict"] == "error", f"expected the failure dialog, got {dialog['verdict']}")
+    check("visible_recipents" in dialog["text"], f"the dialog does not say what is wrong: {dialog['text'][:300]!r}")
+    check(list(dialog["buttons"]) == ["back"], f"a failed check offers only Back: {dialog['buttons']}")
+    tb.screenshot_dialog("broken-policy-fail-closed")
+    expect_nothing_delivered(sink, "with a broken policy and fail-closed")
+    tb.dialog_click("back")
+    state = tb.wait(lambda: (s := tb.compose_state()) and not s["locked"] and s, 10, "the compose window to unlock")
+    check(state["to"] == ["bob@partner.example"], f"the draft changed: {state}")
 
 
 class PolicyServer:
@@ -378,6 +393,8 @@ def main(argv: list[str]) -> int:
             # IT's rollout: Thunderbird installs the .xpi itself from policies.json.
             ("managed policy", None, addon_id, {"policy": LOWER_THRESHOLD}, selected([managed_policy_lowers_the_threshold, options_page_shows_the_managed_policy])),
             ("policy URL", None, addon_id, {"policy_url": POLICY_SERVER.url}, selected([policy_url_lowers_the_threshold])),
+            # A typo in IT's policy: the checker rejects it, the policy's fail mode holds.
+            ("broken policy", None, addon_id, {"policy": BROKEN_POLICY}, selected([broken_policy_fails_closed_and_keeps_the_draft])),
         ]
         for label, binary, installed, extension_policy, cases in runs:
             if not cases:
