@@ -166,7 +166,6 @@ async function onFix(fixOrAction) {
   if (!sameRecipients(expected, state.draft)) {
     say("warn", () => t(state.lang, "outlook.pane.write-mismatch"));
   }
-  $("status").focus();
 }
 
 $("recheck").addEventListener("click", () => {
