@@ -148,7 +148,7 @@ pub(crate) fn build() -> Result<(), String> {
             ));
         }
     }
-    ensure_npm_packages()?;
+    crate::tools::ensure_npm()?;
     let source = root.join("addin-outlook");
     let out = root.join("dist").join("addin-outlook");
     if out.exists() {
@@ -212,18 +212,6 @@ pub(crate) fn test() -> Result<(), String> {
         "node",
         &["--test", "--test-concurrency=1", "tests/outlook/"],
     )
-}
-
-/// esbuild, the validator and the JS parser the tests use come from the root package.json.
-fn ensure_npm_packages() -> Result<(), String> {
-    let bin = run::root().join("node_modules").join(".bin");
-    let wanted = ["esbuild", "office-addin-manifest"];
-    if wanted.iter().all(|tool| bin.join(tool).exists())
-        && run::root().join("node_modules").join("acorn").is_dir()
-    {
-        return Ok(());
-    }
-    run::command("npm", &["ci", "--no-audit", "--no-fund"])
 }
 
 fn esbuild(args: &[&str]) -> Result<(), String> {
