@@ -9,6 +9,7 @@ mod dist;
 mod outlook;
 mod run;
 mod test;
+mod thunderbird;
 mod tools;
 
 use std::process::ExitCode;
@@ -70,8 +71,11 @@ fn serve(extra: &[String]) -> Result<(), String> {
     run::command(&binary.to_string_lossy(), &args)
 }
 
-fn dist() -> Result<(), String> {
-    dist::run()
+/// Everything IT deploys: the checker package, the Outlook add-in, the Thunderbird .xpi.
+pub(crate) fn dist() -> Result<(), String> {
+    dist::run()?;
+    outlook::build()?;
+    thunderbird::build()
 }
 
 fn bench() -> Result<(), String> {

@@ -38,8 +38,28 @@ const STEPS: &[Step] = &[
         run: fuzz_smoke,
     },
     Step {
+        name: "dist",
+        run: crate::dist,
+    },
+    Step {
+        name: "checker package",
+        run: crate::dist::test,
+    },
+    Step {
+        name: "report view (chromium)",
+        run: crate::dist::test_report_view,
+    },
+    Step {
         name: "outlook",
         run: crate::outlook::test,
+    },
+    Step {
+        name: "thunderbird unit",
+        run: crate::thunderbird::test_unit,
+    },
+    Step {
+        name: "thunderbird e2e",
+        run: crate::thunderbird::test_e2e,
     },
 ];
 
