@@ -150,14 +150,23 @@ async fn healthz(State(state): Shared) -> Response {
 }
 
 /// `/policy.json`: the accepted policy file byte for byte, or the embedded default.
+///
+/// Readable from any origin: the Thunderbird add-on fetches it from its own
+/// `moz-extension://` origin without host permissions. The policy is configuration the
+/// add-ins publish to every user anyway, and the request carries no credentials.
 async fn policy(State(state): Shared, headers: HeaderMap) -> Response {
     let served = Arc::clone(&state.policy.borrow());
-    tagged(
+    let mut response = tagged(
         &headers,
         &served.etag,
         "application/json",
         served.body.clone(),
-    )
+    );
+    response.headers_mut().insert(
+        axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        axum::http::HeaderValue::from_static("*"),
+    );
+    response
 }
 
 async fn manifest_xml(State(state): Shared, parts: Parts) -> Response {

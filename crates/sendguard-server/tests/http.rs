@@ -312,6 +312,13 @@ async fn every_route_answers_with_its_headers() {
             case.path
         );
         assert!(header(&response, ETAG).starts_with('"'), "{}", case.path);
+        // Only the policy is meant for other origins (the Thunderbird add-on's).
+        let cors = response
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let expected_cors = (case.path == "/policy.json").then(|| "*".to_owned());
+        assert_eq!(cors, expected_cors, "{}", case.path);
         let bytes = response.bytes().await.unwrap();
         if let Some(expected) = case.body {
             assert_eq!(&bytes[..], expected, "{}", case.path);
