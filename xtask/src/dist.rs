@@ -336,3 +336,26 @@ fn gzip_size(path: &Path) -> Result<u64, String> {
     }
     Ok(output.stdout.len() as u64)
 }
+
+/// `cargo xtask test` step: builds the package (budget included) and runs the Node
+/// tests: the corpus through wasm and the jitless fallback, the API, the IIFE.
+pub(crate) fn test() -> Result<(), String> {
+    run()?;
+    run::cargo(&[
+        "build",
+        "--locked",
+        "-p",
+        "sendguard",
+        "-p",
+        "sendguard-wasm",
+        "--examples",
+    ])?;
+    run::command("node", &["--test", "--test-concurrency=1", "tests/node/"])
+}
+
+/// `cargo xtask test` step: the shared report view in Debian's Chromium.
+pub(crate) fn test_report_view() -> Result<(), String> {
+    run()?;
+    tools::ensure_apt("chromium", &["chromium"])?;
+    run::command("node", &["--test", "tests/browser/report-view.test.mjs"])
+}

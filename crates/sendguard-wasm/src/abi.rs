@@ -137,7 +137,7 @@ pub unsafe extern "C" fn sg_free(ptr: *mut u8, len: usize) {
 /// Reads the policy (UTF-8 JSON) for this instance's later checks.
 ///
 /// # Safety
-/// See [`input`]: `ptr`/`len` from [`sg_alloc`].
+/// `ptr`/`len` must come from [`sg_alloc`] (or `len` be 0).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sg_new(ptr: *const u8, len: usize) -> u32 {
     crate::record_panics();
@@ -160,7 +160,7 @@ pub unsafe extern "C" fn sg_new(ptr: *const u8, len: usize) -> u32 {
 /// Checks a JSON draft; output: the report.
 ///
 /// # Safety
-/// See [`input`].
+/// `ptr`/`len` must come from [`sg_alloc`] (or `len` be 0).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sg_check(ptr: *const u8, len: usize) -> u32 {
     // SAFETY: forwarded contract.
@@ -172,7 +172,7 @@ pub unsafe extern "C" fn sg_check(ptr: *const u8, len: usize) -> u32 {
 /// Checks an `.eml` message; output: the report.
 ///
 /// # Safety
-/// See [`input`].
+/// `ptr`/`len` must come from [`sg_alloc`] (or `len` be 0).
 #[cfg(feature = "eml")]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sg_check_eml(ptr: *const u8, len: usize) -> u32 {
@@ -184,7 +184,7 @@ pub unsafe extern "C" fn sg_check_eml(ptr: *const u8, len: usize) -> u32 {
 /// Applies a fix (JSON) to a draft (JSON); output: `{draft, export}`.
 ///
 /// # Safety
-/// See [`input`], for both pairs.
+/// Both pointer/length pairs must come from [`sg_alloc`] (or have length 0).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sg_apply(
     draft_ptr: *const u8,
