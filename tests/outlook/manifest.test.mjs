@@ -1,4 +1,5 @@
-// The Outlook manifests as `cargo xtask outlook-manifest` renders them from
+// The Outlook manifests as `sendguard manifest` (the same code as the server's
+// /manifest.xml and /manifest.json) renders them from
 // addin-outlook/manifest.template.{xml,json}, for both SendModes IT can choose:
 // - XML (the validator behind `office-addin-manifest validate` is a web service, so we check
 //   it here): well-formed, the elements Smart Alerts needs, every resid defined and used, ids
@@ -23,7 +24,7 @@ const rendered = {};
 function render(mode) {
   const out = mkdtempSync(join(tmpdir(), "sendguard-manifest-"));
   const cargo = process.env.CARGO || "cargo";
-  const result = spawnSync(cargo, ["run", "-q", "-p", "xtask", "--", "outlook-manifest", "--url", BASE + "/", "--send-mode", mode, "--out", out], {
+  const result = spawnSync(cargo, ["run", "-q", "--locked", "-p", "sendguard", "--", "manifest", "--url", BASE + "/", "--send-mode", mode, "--out", out, "--root", ROOT], {
     cwd: ROOT,
     encoding: "utf8",
   });

@@ -23,8 +23,6 @@ commands:
   dist     build the checker package and add-ins into dist/
   bench    benchmark the checker (writes target/bench/)
   fuzz     run each fuzz target for a while: cargo xtask fuzz [SECONDS]
-  outlook-manifest --url URL [--send-mode soft-block|block] [--out DIR]
-           write the Outlook add-in's manifest.xml and manifest.json for that host
 ";
 
 fn main() -> ExitCode {
@@ -38,7 +36,6 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("dist") => dist(),
         Some("bench") => bench(),
-        Some("outlook-manifest") => outlook::manifest_command(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())

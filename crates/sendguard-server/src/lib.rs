@@ -75,7 +75,9 @@ use tokio_rustls::TlsAcceptor;
 
 pub use error::{ServerError, ServerErrorKind};
 pub use headers::{OUTLOOK_CSP, SITE_CSP};
-pub use manifest::{BASE_URL_PLACEHOLDER, BaseUrl, ManifestKind, render_manifest};
+pub use manifest::{
+    BASE_URL_PLACEHOLDER, BaseUrl, ManifestKind, SEND_MODE_PLACEHOLDER, SendMode, render_manifest,
+};
 pub use tls::SelfSignedCertificate;
 
 use files::{Area, Mount, StaticSite};
@@ -185,6 +187,9 @@ pub struct ServerConfig {
     pub policy_poll_interval: Duration,
     /// How long shutdown waits for open requests to finish (default 10 s).
     pub shutdown_grace: Duration,
+    /// The SendMode written into `/manifest.xml` and `/manifest.json` (default
+    /// soft-block).
+    pub send_mode: SendMode,
 }
 
 impl ServerConfig {
@@ -197,6 +202,7 @@ impl ServerConfig {
             roots,
             policy_poll_interval: Duration::from_secs(2),
             shutdown_grace: Duration::from_secs(10),
+            send_mode: SendMode::SoftBlock,
         }
     }
 }
@@ -322,6 +328,7 @@ impl Server {
             site: StaticSite::new(roots.mounts()),
             policy: policy_receiver,
             url_source,
+            send_mode: config.send_mode,
             thunderbird_xpi: roots.dist.join("sendguard-thunderbird.xpi"),
             outlook_dir: roots.dist.join("addin-outlook"),
             manifest_templates: roots.manifest_templates.clone(),

@@ -18,6 +18,43 @@ use axum::http::request::Parts;
 /// `{{BASE_URL}}/outlook/taskpane.html`.
 pub const BASE_URL_PLACEHOLDER: &str = "{{BASE_URL}}";
 
+/// The text in a manifest template that stands for the SendMode IT chose.
+pub const SEND_MODE_PLACEHOLDER: &str = "{{SEND_MODE}}";
+
+/// What Outlook does when the add-in stops a mail or cannot run: the manifest's
+/// `SendMode`, chosen by IT.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SendMode {
+    /// The add-in decides; if it cannot load, the user may still send. The default:
+    /// an outage of the add-in must not stop a company's mail.
+    #[default]
+    SoftBlock,
+    /// Nothing is sent while the add-in cannot run (cannot be listed on the
+    /// Marketplace; for admin-deployed add-ins only).
+    Block,
+}
+
+impl SendMode {
+    /// Parses the command-line spelling, `soft-block` or `block`.
+    pub fn parse(text: &str) -> Option<SendMode> {
+        match text {
+            "soft-block" => Some(SendMode::SoftBlock),
+            "block" => Some(SendMode::Block),
+            _ => None,
+        }
+    }
+
+    /// How each manifest format spells it.
+    fn spelled_for(self, kind: ManifestKind) -> &'static str {
+        match (self, kind) {
+            (SendMode::SoftBlock, ManifestKind::Xml) => "SoftBlock",
+            (SendMode::Block, ManifestKind::Xml) => "Block",
+            (SendMode::SoftBlock, ManifestKind::Json) => "softBlock",
+            (SendMode::Block, ManifestKind::Json) => "block",
+        }
+    }
+}
+
 /// Which of the two Outlook manifests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ManifestKind {
@@ -70,21 +107,29 @@ impl ManifestKind {
 /// for the manifest's format.
 ///
 /// ```
-/// use sendguard_server::{BaseUrl, ManifestKind, render_manifest};
+/// use sendguard_server::{BaseUrl, ManifestKind, SendMode, render_manifest};
 ///
 /// let base = BaseUrl::parse("https://sendguard.corp.example").unwrap();
 /// let xml = render_manifest(
-///     r#"<SourceLocation DefaultValue="{{BASE_URL}}/outlook/taskpane.html"/>"#,
+///     r#"<LaunchEvent SendMode="{{SEND_MODE}}" Src="{{BASE_URL}}/outlook/x.js"/>"#,
 ///     &base,
 ///     ManifestKind::Xml,
+///     SendMode::Block,
 /// );
 /// assert_eq!(
 ///     xml,
-///     r#"<SourceLocation DefaultValue="https://sendguard.corp.example/outlook/taskpane.html"/>"#
+///     r#"<LaunchEvent SendMode="Block" Src="https://sendguard.corp.example/outlook/x.js"/>"#
 /// );
 /// ```
-pub fn render_manifest(template: &str, base_url: &BaseUrl, kind: ManifestKind) -> String {
-    template.replace(BASE_URL_PLACEHOLDER, &kind.escape(base_url.as_str()))
+pub fn render_manifest(
+    template: &str,
+    base_url: &BaseUrl,
+    kind: ManifestKind,
+    send_mode: SendMode,
+) -> String {
+    template
+        .replace(BASE_URL_PLACEHOLDER, &kind.escape(base_url.as_str()))
+        .replace(SEND_MODE_PLACEHOLDER, send_mode.spelled_for(kind))
 }
 
 /// An origin (and optional path prefix) the add-in files are reached at: `https://host`,
@@ -363,12 +408,46 @@ mod tests {
         // A base URL cannot hold these characters; escaping is the second line of defence.
         let odd = BaseUrl("https://a\"b<c".to_owned());
         assert_eq!(
-            render_manifest("x={{BASE_URL}}", &odd, ManifestKind::Xml),
+            render_manifest("x={{BASE_URL}}", &odd, ManifestKind::Xml, SendMode::Block),
             "x=https://a&quot;b&lt;c"
         );
         assert_eq!(
-            render_manifest("\"{{BASE_URL}}/x\"", &odd, ManifestKind::Json),
+            render_manifest(
+                "\"{{BASE_URL}}/x\"",
+                &odd,
+                ManifestKind::Json,
+                SendMode::Block
+            ),
             "\"https://a\\\"b<c/x\""
         );
+    }
+
+    #[test]
+    fn send_mode_in_the_spelling_of_each_format() {
+        let base = BaseUrl::parse("https://h:8443/p").unwrap();
+        let template = "{{SEND_MODE}} {{BASE_URL}}";
+        let cases = [
+            (
+                ManifestKind::Xml,
+                SendMode::SoftBlock,
+                "SoftBlock https://h:8443/p",
+            ),
+            (ManifestKind::Xml, SendMode::Block, "Block https://h:8443/p"),
+            (
+                ManifestKind::Json,
+                SendMode::SoftBlock,
+                "softBlock https://h:8443/p",
+            ),
+            (
+                ManifestKind::Json,
+                SendMode::Block,
+                "block https://h:8443/p",
+            ),
+        ];
+        for (kind, mode, expected) in cases {
+            assert_eq!(render_manifest(template, &base, kind, mode), expected);
+        }
+        assert_eq!(SendMode::parse("soft-block"), Some(SendMode::SoftBlock));
+        assert_eq!(SendMode::parse("Block"), None);
     }
 }

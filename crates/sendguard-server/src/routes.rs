@@ -34,6 +34,8 @@ pub(crate) struct AppState {
     pub(crate) site: StaticSite,
     pub(crate) policy: PolicyReceiver,
     pub(crate) url_source: UrlSource,
+    /// The SendMode written into generated manifests.
+    pub(crate) send_mode: crate::manifest::SendMode,
     /// `dist/sendguard-thunderbird.xpi`.
     pub(crate) thunderbird_xpi: PathBuf,
     /// `dist/addin-outlook/`: its scripts are listed in the `.well-known` file.
@@ -198,7 +200,7 @@ async fn manifest(state: &AppState, parts: &Parts, kind: ManifestKind) -> Respon
             );
         }
     };
-    let body = render_manifest(&template, &base_url, kind);
+    let body = render_manifest(&template, &base_url, kind, state.send_mode);
     let etag = strong_etag(body.as_bytes());
     vary_on_host(tagged(
         &parts.headers,

@@ -9,6 +9,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod manifest;
 mod policy;
 mod render;
 mod serve;
@@ -46,6 +47,9 @@ enum Command {
     Policy(PolicyCommand),
     /// Host the add-ins, the web pages, the policy and the Outlook manifests.
     Serve(serve::ServeArgs),
+    /// Write the Outlook manifests (XML and unified JSON) for the URL the add-in is
+    /// hosted at.
+    Manifest(manifest::ManifestArgs),
 }
 
 #[derive(clap::Args)]
@@ -103,6 +107,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Policy(command) => policy::run(&command),
         Command::Serve(args) => serve::run(&args),
+        Command::Manifest(args) => manifest::run(&args),
     };
     ExitCode::from(code)
 }

@@ -3,7 +3,7 @@
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
-use sendguard_server::{ServerConfig, ServerErrorKind, SiteRoots, Tls};
+use sendguard_server::{SendMode, ServerConfig, ServerErrorKind, SiteRoots, Tls};
 
 use crate::EXIT_DATA;
 
@@ -43,6 +43,10 @@ pub(crate) struct ServeArgs {
     /// The folder holding dist/, www/ and addin-outlook/.
     #[arg(long, value_name = "DIR", default_value = ".")]
     root: PathBuf,
+    /// SendMode written into /manifest.xml and /manifest.json: soft-block lets users
+    /// send if the add-in is unavailable, block does not.
+    #[arg(long, value_name = "MODE", default_value = "soft-block", value_parser = ["soft-block", "block"])]
+    send_mode: String,
 }
 
 impl ServeArgs {
@@ -62,6 +66,7 @@ impl ServeArgs {
         };
         let mut config = ServerConfig::new(self.listen, tls, SiteRoots::in_checkout(&self.root));
         config.policy_file.clone_from(&self.policy);
+        config.send_mode = SendMode::parse(&self.send_mode).unwrap_or_default();
         config
     }
 }

@@ -267,3 +267,34 @@ fn serve_reports_a_busy_port_as_69() {
     let output = sendguard(&["serve", "--behind-proxy", "--listen", &address]);
     assert_eq!(output.status.code(), Some(69), "{}", stderr(&output));
 }
+
+#[test]
+fn manifest_fills_every_placeholder_for_the_url_and_send_mode() {
+    let dir = scratch("manifest");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let out = dir.to_string_lossy().into_owned();
+    let output = sendguard(&[
+        "manifest",
+        "--url",
+        "https://sendguard.corp.example/",
+        "--send-mode",
+        "block",
+        "--out",
+        &out,
+        "--root",
+        root,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let xml = std::fs::read_to_string(dir.join("manifest.xml")).unwrap();
+    let json = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    for text in [&xml, &json] {
+        assert!(!text.contains("{{"), "placeholder left");
+        assert!(text.contains("https://sendguard.corp.example/outlook/"));
+        assert!(!text.contains("example//"), "double slash");
+    }
+    assert!(xml.contains(r#"SendMode="Block""#));
+    assert!(json.contains(r#""sendMode": "block""#));
+    let bad = sendguard(&["manifest", "--url", "sendguard.corp.example", "--out", &out]);
+    assert_eq!(bad.status.code(), Some(64));
+    assert!(stderr(&bad).contains("expected https://"));
+}
