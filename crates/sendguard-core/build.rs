@@ -1,43 +1,149 @@
-//! Build script: the Public Suffix List without its comments.
+//! Build script: the domain data and the core's messages as tables ready to search.
 //!
-//! More than half of `public_suffix_list.dat` is comments (who registered which
-//! suffix, and why). The parser skips them, but `include_bytes!` would ship them in
-//! every binary, and in the WebAssembly checker that is about 45 KB of the 350 KB
-//! (gzip) budget. Rules and the two section markers (`===BEGIN ICANN DOMAINS===`,
-//! `===BEGIN PRIVATE DOMAINS===`, which decide whether a rule is private) are kept
-//! verbatim, so the parsed list is the same.
+//! The checker runs in a fresh JavaScript runtime on every Send in Outlook, sometimes
+//! without WebAssembly or a JIT, so anything done on first use is paid on every Send.
+//! Instead of parsing the Public Suffix List, the domain lists and the message
+//! catalogue at run time, this script writes each as one sorted, newline-separated
+//! string that the core binary-searches in place: no start-up work, and no pointer
+//! table per entry in the module.
+//!
+//! - `public_suffix_rules.txt`, `public_suffix_wildcards.txt`,
+//!   `public_suffix_exceptions.txt`: the rules of the Public Suffix List (ICANN and
+//!   private sections), IDN labels in punycode, split by kind so that the few wildcard
+//!   (`*.ck` → `ck`) and exception (`!www.ck` → `www.ck`) rules are searched in small
+//!   tables. Comments (more than half the file) are dropped.
+//! - `freemail.txt`, `disposable.txt`: the vendored lists, lower-cased and deduplicated.
+//! - `messages.rs`: the catalogue entries the core itself renders (`rule.*`, `fix.*`,
+//!   `reason.*`, `verdict.*`), as a sorted array; the front ends' UI strings stay out.
 
 // A build script talks to cargo through stdout.
 #![allow(clippy::print_stdout)]
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Catalogue keys the core renders; everything else belongs to the front ends.
+const CORE_MESSAGE_PREFIXES: &[&str] = &["rule.", "fix.", "reason.", "verdict."];
 
 fn main() {
-    let source = "data/public_suffix_list.dat";
-    println!("cargo::rerun-if-changed={source}");
-    let text = match std::fs::read_to_string(source) {
-        Ok(text) => text,
-        Err(error) => {
-            // An empty list would silently make every domain its own organization.
-            println!("cargo::error=cannot read {source}: {error}");
-            return;
-        }
-    };
-    let mut rules = String::with_capacity(text.len() / 2);
-    for line in text.lines() {
-        let keep = if line.starts_with("//") {
-            line.contains("===BEGIN ICANN DOMAINS===")
-                || line.contains("===BEGIN PRIVATE DOMAINS===")
-        } else {
-            !line.trim().is_empty()
-        };
-        if keep {
-            rules.push_str(line);
-            rules.push('\n');
-        }
-    }
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
-    if let Err(error) = std::fs::write(out.join("public_suffix_rules.dat"), rules) {
-        println!("cargo::error=cannot write the stripped Public Suffix List: {error}");
+    let result = public_suffix_rules(&out)
+        .and_then(|()| {
+            domain_list(
+                &out,
+                "freemail.txt",
+                &["data/freemail-core.txt", "data/freemail-extra.txt"],
+            )
+        })
+        .and_then(|()| domain_list(&out, "disposable.txt", &["data/disposable.txt"]))
+        .and_then(|()| messages(&out));
+    if let Err(error) = result {
+        // An empty list would silently make every domain its own organization: fail.
+        println!("cargo::error={error}");
     }
+}
+
+fn read(path: &str) -> Result<String, String> {
+    println!("cargo::rerun-if-changed={path}");
+    std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))
+}
+
+fn write(out: &Path, name: &str, content: &str) -> Result<(), String> {
+    std::fs::write(out.join(name), content).map_err(|error| format!("cannot write {name}: {error}"))
+}
+
+/// Sorted (byte order, as `str::cmp` compares), deduplicated, newline-separated.
+fn sorted_lines(mut lines: Vec<String>) -> String {
+    lines.sort();
+    lines.dedup();
+    lines.join("\n")
+}
+
+fn to_ascii(domain: &str, source: &str) -> Result<String, String> {
+    if domain.is_ascii() {
+        return Ok(domain.to_ascii_lowercase());
+    }
+    idna::domain_to_ascii(domain).map_err(|_| format!("{source}: {domain:?} is not a domain"))
+}
+
+fn public_suffix_rules(out: &Path) -> Result<(), String> {
+    let source = "data/public_suffix_list.dat";
+    let text = read(source)?;
+    let (mut rules, mut wildcards, mut exceptions) = (Vec::new(), Vec::new(), Vec::new());
+    for line in text.lines() {
+        // A rule is the first whitespace-separated word of a line that is not a comment.
+        let Some(rule) = line.split_whitespace().next() else {
+            continue;
+        };
+        if rule.starts_with("//") {
+            continue;
+        }
+        if let Some(name) = rule.strip_prefix("*.") {
+            wildcards.push(to_ascii(name, source)?);
+        } else if let Some(name) = rule.strip_prefix('!') {
+            exceptions.push(to_ascii(name, source)?);
+        } else {
+            rules.push(to_ascii(rule, source)?);
+        }
+    }
+    if rules.len() < 5_000 || wildcards.is_empty() || exceptions.is_empty() {
+        return Err(format!(
+            "{source}: only {} rules; is the file complete?",
+            rules.len()
+        ));
+    }
+    write(out, "public_suffix_rules.txt", &sorted_lines(rules))?;
+    write(out, "public_suffix_wildcards.txt", &sorted_lines(wildcards))?;
+    write(
+        out,
+        "public_suffix_exceptions.txt",
+        &sorted_lines(exceptions),
+    )
+}
+
+fn domain_list(out: &Path, name: &str, sources: &[&str]) -> Result<(), String> {
+    let mut domains = Vec::new();
+    for source in sources {
+        for line in read(source)?.lines() {
+            let entry = line.split('#').next().unwrap_or("").trim();
+            if !entry.is_empty() {
+                domains.push(to_ascii(entry.trim_end_matches('.'), source)?);
+            }
+        }
+    }
+    if domains.len() < 100 {
+        return Err(format!(
+            "{name}: only {} domains; are the lists complete?",
+            domains.len()
+        ));
+    }
+    write(out, name, &sorted_lines(domains))
+}
+
+fn messages(out: &Path) -> Result<(), String> {
+    let source = "messages.json";
+    let catalogue: BTreeMap<String, BTreeMap<String, String>> =
+        serde_json::from_str(&read(source)?).map_err(|error| format!("{source}: {error}"))?;
+    let (Some(en), Some(de)) = (catalogue.get("en"), catalogue.get("de")) else {
+        return Err(format!("{source}: needs \"en\" and \"de\""));
+    };
+    let mut table = String::from(
+        "/// The core's catalogue entries: (key, English, German), sorted by key.\n\
+         pub(crate) static CATALOGUE: &[(&str, &str, &str)] = &[\n",
+    );
+    for (key, english) in en {
+        if !CORE_MESSAGE_PREFIXES
+            .iter()
+            .any(|prefix| key.starts_with(prefix))
+        {
+            continue;
+        }
+        let german = de
+            .get(key)
+            .ok_or_else(|| format!("{source}: {key} has no German text"))?;
+        let _ = writeln!(table, "    ({key:?}, {english:?}, {german:?}),");
+    }
+    table.push_str("];\n");
+    write(out, "messages.rs", &table)
 }

@@ -1,20 +1,25 @@
 //! Domain names: canonical form (lower-case ASCII after IDNA, no trailing dot) and the
 //! organization a domain belongs to (its registrable domain by the Public Suffix List).
 
+use crate::table::SortedLines;
 use std::fmt;
-use std::sync::LazyLock;
 
-use publicsuffix::{List, Psl as _};
-
-/// The Public Suffix List, ICANN and private sections, vendored (see `data/SOURCES.md`);
-/// `build.rs` drops its comments, which the parser would skip anyway.
-static PUBLIC_SUFFIXES: LazyLock<List> = LazyLock::new(|| {
-    List::from_bytes(include_bytes!(concat!(
-        env!("OUT_DIR"),
-        "/public_suffix_rules.dat"
-    )))
-    .unwrap_or_else(|_| List::new())
-});
+/// The Public Suffix List, ICANN and private sections (see `data/SOURCES.md`), as
+/// `build.rs` prepares it: one rule per line, sorted, punycode. Plain rules…
+const PUBLIC_SUFFIX_RULES: SortedLines = SortedLines(include_str!(concat!(
+    env!("OUT_DIR"),
+    "/public_suffix_rules.txt"
+)));
+/// …wildcard rules without their `*.` (`ck` stands for `*.ck`)…
+const PUBLIC_SUFFIX_WILDCARDS: SortedLines = SortedLines(include_str!(concat!(
+    env!("OUT_DIR"),
+    "/public_suffix_wildcards.txt"
+)));
+/// …and exception rules without their `!`.
+const PUBLIC_SUFFIX_EXCEPTIONS: SortedLines = SortedLines(include_str!(concat!(
+    env!("OUT_DIR"),
+    "/public_suffix_exceptions.txt"
+)));
 
 /// A domain name in canonical form: lower-case, ASCII (IDN labels as `xn--` punycode),
 /// without a trailing dot, every label 1 to 63 bytes, at most 253 bytes in all.
@@ -85,10 +90,31 @@ impl DomainName {
 
     /// The registrable domain by the Public Suffix List, if this domain has one (a bare
     /// public suffix like `co.uk` has none).
+    ///
+    /// The list's algorithm: among the rules matching this domain, an exception rule
+    /// (`!www.ck`) wins and its suffix is the rule minus its first label; otherwise the
+    /// rule with the most labels wins, a wildcard (`*.ck`) standing for any one label;
+    /// with no rule, the top-level label alone is the suffix. The registrable domain is
+    /// the suffix plus one more label.
     pub fn registrable(&self) -> Option<DomainName> {
-        let found = PUBLIC_SUFFIXES.domain(self.0.as_bytes())?;
-        let text = std::str::from_utf8(found.as_bytes()).ok()?;
-        Some(DomainName(text.to_string()))
+        let suffixes: Vec<&str> = self.self_and_parents().collect();
+        let labels = suffixes.len();
+        let mut suffix_labels = 1;
+        // suffixes[labels - k] is the suffix of k labels.
+        // One label is the default rule's suffix; rules start mattering at two.
+        for k in 2..=labels {
+            let suffix = suffixes[labels - k];
+            if PUBLIC_SUFFIX_EXCEPTIONS.contains(suffix) {
+                suffix_labels = k - 1;
+                break;
+            }
+            let wildcard = PUBLIC_SUFFIX_WILDCARDS.contains(suffixes[labels - k + 1]);
+            if wildcard || PUBLIC_SUFFIX_RULES.contains(suffix) {
+                suffix_labels = k;
+            }
+        }
+        (labels > suffix_labels)
+            .then(|| DomainName(suffixes[labels - suffix_labels - 1].to_string()))
     }
 }
 

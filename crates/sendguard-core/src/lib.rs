@@ -33,6 +33,7 @@ mod messages;
 mod policy;
 mod report;
 mod rules;
+mod table;
 
 pub use address::{Address, parse_address_list};
 pub use domain::{DomainName, organization_of};

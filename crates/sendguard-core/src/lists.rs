@@ -1,42 +1,34 @@
 //! The domain lists and file-type tables the rules walk. Data, not branches: each list
 //! is a vendored text file (see `data/SOURCES.md`) or a table below.
 
-use std::collections::HashSet;
-use std::sync::LazyLock;
-
 use crate::domain::DomainName;
-
-/// Parses a vendored list: one domain per line, `#` comments, blank lines ignored.
-fn domain_set(texts: &[&'static str]) -> HashSet<&'static str> {
-    texts
-        .iter()
-        .flat_map(|text| text.lines())
-        .map(|line| line.split('#').next().unwrap_or("").trim())
-        .filter(|line| !line.is_empty())
-        .collect()
-}
+use crate::table::SortedLines;
 
 /// Private freemail and consumer-ISP domains: the curated core list (DACH providers
-/// first) plus the larger community list.
-static FREEMAIL: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    domain_set(&[
-        include_str!("../data/freemail-core.txt"),
-        include_str!("../data/freemail-extra.txt"),
-    ])
-});
+/// first) plus the larger community list, merged and sorted by `build.rs`.
+const FREEMAIL: SortedLines = SortedLines(include_str!(concat!(env!("OUT_DIR"), "/freemail.txt")));
 
-/// Throwaway mail domains.
-static DISPOSABLE: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| domain_set(&[include_str!("../data/disposable.txt")]));
+/// Throwaway mail domains, sorted by `build.rs`.
+const DISPOSABLE: SortedLines =
+    SortedLines(include_str!(concat!(env!("OUT_DIR"), "/disposable.txt")));
 
 /// Whether `domain` (or a parent of it) is a known freemail or consumer-ISP domain.
 pub(crate) fn is_freemail(domain: &DomainName) -> bool {
-    domain.self_and_parents().any(|d| FREEMAIL.contains(d))
+    listed(FREEMAIL, domain)
 }
 
 /// Whether `domain` (or a parent of it) is a known throwaway mail domain.
 pub(crate) fn is_disposable(domain: &DomainName) -> bool {
-    domain.self_and_parents().any(|d| DISPOSABLE.contains(d))
+    listed(DISPOSABLE, domain)
+}
+
+/// The domain or a parent with at least two labels is in `list` (no list holds a bare
+/// top-level domain, so those lookups are skipped).
+fn listed(list: SortedLines, domain: &DomainName) -> bool {
+    domain
+        .self_and_parents()
+        .take_while(|d| d.contains('.'))
+        .any(|d| list.contains(d))
 }
 
 /// File endings that run code when opened on a common desktop: Windows executables and

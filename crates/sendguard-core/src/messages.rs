@@ -1,9 +1,6 @@
 //! The message catalogue: every user-visible string, in English and German, from one
 //! file (`messages.json`) that the JavaScript front ends read too.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
 use serde::{Deserialize, Serialize};
 
 /// A user-visible text in every language sendguard speaks. Reports carry both, so a
@@ -40,18 +37,18 @@ impl Lang {
     pub const ALL: [Lang; 2] = [Lang::En, Lang::De];
 }
 
-#[derive(Deserialize)]
-struct Catalogue {
-    en: HashMap<String, String>,
-    de: HashMap<String, String>,
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/messages.rs"));
 }
 
-static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
-    serde_json::from_str(include_str!("../messages.json")).unwrap_or(Catalogue {
-        en: HashMap::new(),
-        de: HashMap::new(),
-    })
-});
+/// The entry for `key`: (English, German).
+fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
+    let table = generated::CATALOGUE;
+    table
+        .binary_search_by(|(candidate, _, _)| (*candidate).cmp(key))
+        .ok()
+        .map(|index| (table[index].1, table[index].2))
+}
 
 /// A value to put into a message's `{placeholder}`.
 pub(crate) enum Arg {
@@ -70,17 +67,20 @@ pub(crate) enum Arg {
 /// A missing key yields the key itself (never a panic); the catalogue tests make sure
 /// no rule uses a key the catalogue lacks.
 pub(crate) fn text(key: &str, args: &[(&str, Arg)]) -> Text {
+    let Some((en, de)) = lookup(key) else {
+        return Text {
+            en: key.to_string(),
+            de: key.to_string(),
+        };
+    };
     Text {
-        en: render(&CATALOGUE.en, key, Lang::En, args),
-        de: render(&CATALOGUE.de, key, Lang::De, args),
+        en: render(en, Lang::En, args),
+        de: render(de, Lang::De, args),
     }
 }
 
-fn render(table: &HashMap<String, String>, key: &str, lang: Lang, args: &[(&str, Arg)]) -> String {
-    let Some(template) = table.get(key) else {
-        return key.to_string();
-    };
-    let mut out = template.clone();
+fn render(template: &str, lang: Lang, args: &[(&str, Arg)]) -> String {
+    let mut out = template.to_string();
     for (name, value) in args {
         let placeholder = format!("{{{name}}}");
         if out.contains(&placeholder) {
@@ -153,12 +153,22 @@ pub(crate) fn short_list(items: &[String], limit: usize) -> Arg {
 mod tests {
     use super::*;
 
+    use std::collections::HashMap;
+
+    /// The whole catalogue, front-end strings included, as the JavaScript reads it.
+    #[derive(serde::Deserialize)]
+    struct Catalogue {
+        en: HashMap<String, String>,
+        de: HashMap<String, String>,
+    }
+
     #[test]
     fn catalogue_has_both_languages_with_the_same_keys_and_placeholders() {
-        assert!(CATALOGUE.en.len() > 10, "catalogue did not load");
-        let mut keys: Vec<_> = CATALOGUE.en.keys().collect();
+        let catalogue: Catalogue = serde_json::from_str(include_str!("../messages.json")).unwrap();
+        assert!(catalogue.en.len() > 10, "catalogue did not load");
+        let mut keys: Vec<_> = catalogue.en.keys().collect();
         keys.sort();
-        let mut de_keys: Vec<_> = CATALOGUE.de.keys().collect();
+        let mut de_keys: Vec<_> = catalogue.de.keys().collect();
         de_keys.sort();
         assert_eq!(keys, de_keys);
         let placeholders = |s: &str| {
@@ -172,8 +182,8 @@ mod tests {
         };
         for key in keys {
             assert_eq!(
-                placeholders(&CATALOGUE.en[key]),
-                placeholders(&CATALOGUE.de[key]),
+                placeholders(&catalogue.en[key]),
+                placeholders(&catalogue.de[key]),
                 "placeholders differ for {key}"
             );
         }
@@ -188,6 +198,14 @@ mod tests {
         assert_eq!(format_megabytes(25_300_000, Lang::De), "25,3 MB");
         assert_eq!(format_megabytes(20_000_000, Lang::De), "20 MB");
         assert_eq!(format_megabytes(150_000_000, Lang::En), "150 MB");
+    }
+
+    #[test]
+    fn generated_table_is_sorted_and_holds_the_core_keys() {
+        let table = generated::CATALOGUE;
+        assert!(table.windows(2).all(|pair| pair[0].0 < pair[1].0));
+        assert!(lookup("verdict.block").is_some());
+        assert!(lookup("rule.visible-recipients.why").is_some());
     }
 
     #[test]
