@@ -88,6 +88,30 @@ for (const engine of ENGINES) {
     assert.equal(checker.check(newsletter).verdict, "block");
   });
 
+  test(`${engine}: parseAddresses is the core's list parser, names and rejects included`, async () => {
+    const checker = await createChecker({}, { engine });
+    const parsed = checker.parseAddresses(
+      'Müller, Hans <hans@alpha.example>; "Doe; Jane" <JANE@bravo.example>;\nnot an address;mailto:c@charlie.example',
+    );
+    assert.deepEqual(parsed, {
+      addresses: [
+        { name: "Müller, Hans", address: "hans@alpha.example" },
+        { name: "Doe; Jane", address: "JANE@bravo.example" },
+        { address: "c@charlie.example" },
+      ],
+      rejected: [{ position: 3, text: "not an address" }],
+    });
+    assert.deepEqual(checker.parseAddresses(""), { addresses: [], rejected: [] });
+    assert.deepEqual(checker.parseAddresses("a@b.example\tc@d.example").addresses.length, 2);
+    assert.throws(() => checker.parseAddresses(["a@b.example"]), { kind: "draft" });
+    // What it returns is a draft's address list as it is.
+    const cc = checker.parseAddresses("a@gmail.com, b@web.de").addresses;
+    assert.equal(checker.check({ cc }).verdict, "warn");
+    // Thousands of pasted addresses in one call.
+    const many = Array.from({ length: 5000 }, (_, i) => `Person ${i} <p${i}@org${i}.example>`).join(";\n");
+    assert.equal(checker.parseAddresses(many).addresses.length, 5000);
+  });
+
   test(`${engine}: non-ASCII and lone surrogates survive the boundary`, async () => {
     const checker = await createChecker({}, { engine });
     const draft = {
@@ -123,6 +147,22 @@ test("wasm and fallback give byte-identical reports on generated drafts", async 
       const draft = JSON.stringify(draftWithRecipients(count, field));
       assert.equal(fallback.checkJson(draft), wasm.checkJson(draft), `${count} in ${field}`);
     }
+  }
+});
+
+test("wasm and fallback parse address lists alike", async () => {
+  const wasm = await createChecker({}, { engine: "wasm" });
+  const fallback = await createChecker({}, { engine: "fallback" });
+  for (const text of [
+    "",
+    ";;,\n",
+    "a@b.example",
+    '"Doe, Jane" <jane@x.example>, b@y.example',
+    "Müller, Hans <hans@x.example>; Größ, Jürgen <j@bücher.example>",
+    "<>; @; x@; @y; name only",
+    "😀 <e@x.example>\ud800; \"unterminated <a@b.example>",
+  ]) {
+    assert.deepEqual(fallback.parseAddresses(text), wasm.parseAddresses(text), JSON.stringify(text));
   }
 });
 
@@ -165,12 +205,15 @@ test("the IIFE bundle is ES2016 and works where WebAssembly, TextEncoder and ato
   vm.runInContext(code, context);
   const draft = JSON.stringify(newsletter);
   const result = await vm.runInContext(
-    `SendguardChecker.createChecker("{}").then(function (c) { return [c.engine, c.checkJson(${JSON.stringify(draft)})]; })`,
+    `SendguardChecker.createChecker("{}").then(function (c) {
+      return [c.engine, c.checkJson(${JSON.stringify(draft)}), JSON.stringify(c.parseAddresses("Ä <a@b.example>; x"))];
+    })`,
     context,
   );
   assert.equal(result[0], "fallback");
   const wasm = await createChecker({}, { engine: "wasm" });
   assert.equal(result[1], wasm.checkJson(draft));
+  assert.equal(result[2], JSON.stringify(wasm.parseAddresses("Ä <a@b.example>; x")));
 });
 
 test("an unknown engine is an error", async () => {

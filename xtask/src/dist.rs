@@ -1,13 +1,17 @@
 //! `cargo xtask dist`: the checker package in `dist/checker/`.
 //!
-//! 1. `sendguard-wasm` twice for wasm32 (`wasm-release` profile): with `bindgen` (the
-//!    wasm-bindgen module) and with `abi` (the plain byte/JSON ABI);
-//! 2. `wasm-bindgen --target no-modules` and `wasm-opt -Oz` on the first; `wasm-opt`
-//!    and `wasm2js` on the second (binaryen from npm: Debian's is years behind the
-//!    wasm features rustc emits);
+//! 1. `sendguard-wasm` three times for wasm32 (`wasm-release` profile): with `bindgen`
+//!    (the wasm-bindgen module), with `abi` (the plain byte/JSON ABI) and with `site`
+//!    (`.eml` parsing for the web playground only);
+//! 2. `wasm-bindgen --target no-modules` and `wasm-opt -Oz` on the first and the third;
+//!    `wasm-opt` and `wasm2js` on the second (binaryen from npm: Debian's is years
+//!    behind the wasm features rustc emits);
 //! 3. `crates/sendguard-wasm/js/build.mjs` (esbuild) bundles the loader, the view and
-//!    both modules into the ES module, the Node build and the single-file ES2016 IIFE;
-//! 4. the wasm module's gzip size is checked against [`WASM_GZIP_BUDGET`].
+//!    both checker modules into the ES module, the Node build and the single-file ES2016
+//!    IIFE, and the site module into `sendguard-checker-site.mjs`; the policy's JSON
+//!    Schema is copied next to them (the policy editor builds its form from it);
+//! 4. the wasm module's gzip size is checked against [`WASM_GZIP_BUDGET`] (the site
+//!    module is not an add-in's and has no budget; its size is printed).
 //!
 //! Every step after cargo is keyed on a hash of its inputs and skipped when they did
 //! not change, so a second `dist` takes seconds and gives the same bytes.
@@ -53,41 +57,16 @@ pub(crate) fn run() -> Result<(), String> {
 
     let bindgen_raw = work.join("bindgen-raw.wasm");
     let abi_raw = work.join("abi-raw.wasm");
+    let site_raw = work.join("site-raw.wasm");
     build_wasm("bindgen", &bindgen_raw)?;
     build_wasm("abi", &abi_raw)?;
+    build_wasm("site", &site_raw)?;
 
     let bin = root.join("node_modules/.bin");
     let wasm_opt = bin.join("wasm-opt");
     let wasm2js = bin.join("wasm2js");
-    let glue = generated.join("sendguard_checker.js");
-    let module = generated.join("sendguard_checker_bg.wasm");
-    cached(
-        "wasm-bindgen + wasm-opt",
-        &[&bindgen_raw],
-        &[&glue, &module],
-        || {
-            let unoptimized = work.join("bindgen");
-            run_tool(
-                Path::new("wasm-bindgen"),
-                &[
-                    "--target".as_ref(),
-                    "no-modules".as_ref(),
-                    "--no-typescript".as_ref(),
-                    "--out-name".as_ref(),
-                    "sendguard_checker".as_ref(),
-                    "--out-dir".as_ref(),
-                    unoptimized.as_os_str(),
-                    bindgen_raw.as_os_str(),
-                ],
-            )?;
-            copy(&unoptimized.join("sendguard_checker.js"), &glue)?;
-            optimize(
-                &wasm_opt,
-                &unoptimized.join("sendguard_checker_bg.wasm"),
-                &module,
-            )
-        },
-    )?;
+    let (glue, module) = bindgen(&bindgen_raw, "sendguard_checker", &wasm_opt)?;
+    let (site_glue, site_module) = bindgen(&site_raw, "sendguard_checker_site", &wasm_opt)?;
 
     let fallback = generated.join("fallback.js");
     cached("wasm-opt + wasm2js", &[&abi_raw], &[&fallback], || {
@@ -102,7 +81,14 @@ pub(crate) fn run() -> Result<(), String> {
     let js = root.join("crates/sendguard-wasm/js");
     let messages = root.join("crates/sendguard-core/messages.json");
     let out = out_dir();
-    let mut inputs: Vec<PathBuf> = vec![glue.clone(), module.clone(), fallback, messages.clone()];
+    let mut inputs: Vec<PathBuf> = vec![
+        glue,
+        module.clone(),
+        fallback,
+        messages.clone(),
+        site_glue,
+        site_module.clone(),
+    ];
     inputs.extend(files_in(&js)?);
     inputs.push(root.join("package-lock.json"));
     let outputs: Vec<PathBuf> = [
@@ -114,6 +100,8 @@ pub(crate) fn run() -> Result<(), String> {
         "report-view.d.ts",
         "report-view.css",
         "messages.json",
+        "sendguard-checker-site.mjs",
+        "sendguard-checker-site.d.ts",
     ]
     .iter()
     .map(|name| out.join(name))
@@ -132,13 +120,60 @@ pub(crate) fn run() -> Result<(), String> {
         )
     })?;
 
+    // The policy editor (www/policy.html) builds its form from the schema.
+    copy_if_changed(
+        &root.join("crates/sendguard-core/policy.schema.json"),
+        &out.join("policy.schema.json"),
+    )?;
+
     let sizes = Sizes::measure(&module, &out)?;
     sizes.write(&work.join("sizes.json"))?;
     eprintln!(
         "dist/checker: wasm {} bytes ({} gzip, budget {}), fallback bundle {} bytes ({} gzip)",
         sizes.wasm_raw, sizes.wasm_gzip, WASM_GZIP_BUDGET, sizes.iife_raw, sizes.iife_gzip
     );
+    let site_bundle = out.join("sendguard-checker-site.mjs");
+    eprintln!(
+        "dist/checker: site module (.eml, playground only) wasm {} bytes ({} gzip), \
+         sendguard-checker-site.mjs {} bytes ({} gzip)",
+        file_size(&site_module)?,
+        gzip_size(&site_module)?,
+        file_size(&site_bundle)?,
+        gzip_size(&site_bundle)?
+    );
     check_budget(sizes.wasm_gzip)
+}
+
+/// `wasm-bindgen --target no-modules` and `wasm-opt -Oz` on `raw`: returns the glue
+/// (`<name>.js`) and the optimized module (`<name>_bg.wasm`) in the generated folder.
+fn bindgen(raw: &Path, name: &str, wasm_opt: &Path) -> Result<(PathBuf, PathBuf), String> {
+    let work = work_dir();
+    let generated = work.join("gen");
+    let glue = generated.join(format!("{name}.js"));
+    let module = generated.join(format!("{name}_bg.wasm"));
+    cached("wasm-bindgen + wasm-opt", &[raw], &[&glue, &module], || {
+        let unoptimized = work.join(format!("bindgen-{name}"));
+        run_tool(
+            Path::new("wasm-bindgen"),
+            &[
+                "--target".as_ref(),
+                "no-modules".as_ref(),
+                "--no-typescript".as_ref(),
+                "--out-name".as_ref(),
+                name.as_ref(),
+                "--out-dir".as_ref(),
+                unoptimized.as_os_str(),
+                raw.as_os_str(),
+            ],
+        )?;
+        copy(&unoptimized.join(format!("{name}.js")), &glue)?;
+        optimize(
+            wasm_opt,
+            &unoptimized.join(format!("{name}_bg.wasm")),
+            &module,
+        )
+    })?;
+    Ok((glue, module))
 }
 
 /// Fails when the module is over budget, with the numbers.

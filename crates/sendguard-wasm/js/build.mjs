@@ -4,7 +4,8 @@
 //   node build.mjs <gen-dir> <out-dir> <messages.json>
 //
 // <gen-dir> holds sendguard_checker.js + sendguard_checker_bg.wasm (wasm-bindgen,
-// --target no-modules) and fallback.js (wasm2js of the ABI build).
+// --target no-modules), fallback.js (wasm2js of the ABI build) and
+// sendguard_checker_site.js + sendguard_checker_site_bg.wasm (the site-only module).
 
 import { readFileSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
 import { join, dirname } from "node:path";
@@ -22,14 +23,17 @@ mkdirSync(outDir, { recursive: true });
 // wasm-bindgen's no-modules glue is one `let wasm_bindgen = (function(exports){…})(…)`
 // statement that keeps its instance in a closure. Wrapped in a function, each call
 // makes new glue, so a checker can start a fresh instance after a crash.
-const glue = readFileSync(join(genDir, "sendguard_checker.js"), "utf8");
-if (!glue.startsWith("let wasm_bindgen = (function(exports) {")) {
-  throw new Error("unexpected wasm-bindgen glue: was the CLI version changed?");
+function bindgenModule(name) {
+  const glue = readFileSync(join(genDir, `${name}.js`), "utf8");
+  if (!glue.startsWith("let wasm_bindgen = (function(exports) {")) {
+    throw new Error(`unexpected wasm-bindgen glue in ${name}.js: was the CLI version changed?`);
+  }
+  const wasm = readFileSync(join(genDir, `${name}_bg.wasm`));
+  return (
+    `export const wasmBase64 = ${JSON.stringify(wasm.toString("base64"))};\n` +
+    `export function createGlue() {\n${glue}\nreturn wasm_bindgen;\n}\n`
+  );
 }
-const wasm = readFileSync(join(genDir, "sendguard_checker_bg.wasm"));
-const bindgenModule =
-  `export const wasmBase64 = ${JSON.stringify(wasm.toString("base64"))};\n` +
-  `export function createGlue() {\n${glue}\nreturn wasm_bindgen;\n}\n`;
 
 // wasm2js output: helpers, `function asmFunc(imports) {…}`, then a module-level
 // instance and `export var …` lines. Keep the helpers and the function, drop the
@@ -55,7 +59,8 @@ for (const lang of Object.keys(catalogue)) {
 }
 
 const virtual = {
-  "sendguard:bindgen": bindgenModule,
+  "sendguard:bindgen": bindgenModule("sendguard_checker"),
+  "sendguard:site": bindgenModule("sendguard_checker_site"),
   "sendguard:fallback": fallbackModule,
   "sendguard:view-messages": `export default ${JSON.stringify(viewMessages)};\n`,
 };
@@ -92,6 +97,8 @@ await bundle(
   { entryPoints: [join(here, "iife-entry.mjs")], format: "iife", target: "es2016" },
   "sendguard-checker.iife.js",
 );
+// The site-only module (.eml parsing for the playground): its own file, never in the above.
+await bundle({ entryPoints: [join(here, "site.mjs")], format: "esm", target: "es2020" }, "sendguard-checker-site.mjs");
 await bundle(
   { entryPoints: [join(here, "report-view.mjs")], format: "esm", target: "es2020", minify: false },
   "report-view.mjs",
@@ -99,4 +106,5 @@ await bundle(
 copyFileSync(join(here, "report-view.css"), join(outDir, "report-view.css"));
 copyFileSync(join(here, "sendguard-checker.d.ts"), join(outDir, "sendguard-checker.d.ts"));
 copyFileSync(join(here, "report-view.d.ts"), join(outDir, "report-view.d.ts"));
+copyFileSync(join(here, "sendguard-checker-site.d.ts"), join(outDir, "sendguard-checker-site.d.ts"));
 copyFileSync(messagesPath, join(outDir, "messages.json"));

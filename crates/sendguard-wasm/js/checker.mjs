@@ -155,6 +155,10 @@ class WasmEngine {
     return this.call(() => this.checker.apply(draftJson, fixJson));
   }
 
+  parseAddresses(text) {
+    return this.call(() => this.glue.parseAddresses(text));
+  }
+
   panicForTests() {
     return this.call(() => this.glue.panicForTests());
   }
@@ -233,6 +237,10 @@ class FallbackEngine {
     return this.call("sg_apply", [draftJson, fixJson]);
   }
 
+  parseAddresses(text) {
+    return this.call("sg_parse_addresses", [text]);
+  }
+
   panicForTests() {
     return this.call("sg_panic_for_tests", []);
   }
@@ -274,6 +282,16 @@ class Checker {
   /** Like `apply`, with the result as JSON text. */
   applyJson(draft, fix) {
     return this._engine.apply(asJson(draft, "draft"), asJson(fix, "fix"));
+  }
+
+  /**
+   * Parses a pasted address list (as Outlook or Excel copy it) with the core's parser;
+   * returns `{addresses: [{name?, address}], rejected: [{position, text}]}`, where
+   * `position` counts the list's pieces from 1.
+   */
+  parseAddresses(text) {
+    if (typeof text !== "string") throw checkerError("draft", "parseAddresses takes text");
+    return JSON.parse(this._engine.parseAddresses(text));
   }
 
   /** Releases the instance's memory; the checker cannot be used afterwards. */

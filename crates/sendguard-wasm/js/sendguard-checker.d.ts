@@ -145,6 +145,14 @@ export interface Policy {
   on_checker_error?: "fail-open" | "fail-closed";
 }
 
+/** A pasted address list, parsed by the core (`Checker.parseAddresses`). */
+export interface ParsedAddresses {
+  /** The addresses, in list order, with their display names. */
+  addresses: Address[];
+  /** Pieces that are not an address: `position` counts the list's pieces from 1. */
+  rejected: { position: number; text: string }[];
+}
+
 /** An error from the checker: `kind` says whose fault it is. */
 export interface SendguardError extends Error {
   name: "SendguardError";
@@ -170,6 +178,11 @@ export interface Checker {
   apply(draft: Draft | string, fix: Fix | string): Applied;
   /** Like `apply`, with the result as JSON text. */
   applyJson(draft: Draft | string, fix: Fix | string): string;
+  /**
+   * Parses a pasted address list as Outlook or Excel copy it (`;`, `,`, tabs or new
+   * lines between entries, names quoted or not) with the core's parser.
+   */
+  parseAddresses(text: string): ParsedAddresses;
   /** Releases the instance; the checker cannot be used afterwards. */
   free(): void;
 }

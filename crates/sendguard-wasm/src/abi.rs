@@ -6,7 +6,8 @@
 //!
 //! 1. `sg_alloc(len)` → pointer; write UTF-8 (or `.eml` bytes) there.
 //! 2. `sg_new(ptr, len)` (policy), `sg_check(ptr, len)`, `sg_check_eml(ptr, len)`,
-//!    `sg_apply(draft_ptr, draft_len, fix_ptr, fix_len)`, `sg_version()`,
+//!    `sg_apply(draft_ptr, draft_len, fix_ptr, fix_len)`, `sg_parse_addresses(ptr, len)`,
+//!    `sg_version()`,
 //!    `sg_default_policy()`, `sg_last_panic()` → status: [`STATUS_OK`], else the
 //!    failure's kind ([`STATUS_POLICY`], [`STATUS_DRAFT`], [`STATUS_FIX`],
 //!    [`STATUS_NONE`]).
@@ -201,6 +202,19 @@ pub unsafe extern "C" fn sg_apply(
     })
 }
 
+/// Parses a pasted address list (UTF-8); output: `{addresses, rejected}`. Needs no
+/// policy.
+///
+/// # Safety
+/// `ptr`/`len` must come from [`sg_alloc`] (or `len` be 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sg_parse_addresses(ptr: *const u8, len: usize) -> u32 {
+    // SAFETY: forwarded contract.
+    let bytes = unsafe { input(ptr, len) };
+    reserve_for(len);
+    finish(input_str(bytes).map(crate::parse_addresses_json))
+}
+
 /// Output: the checker's version.
 #[unsafe(no_mangle)]
 pub extern "C" fn sg_version() -> u32 {
@@ -284,6 +298,16 @@ mod tests {
         assert_eq!(call_with("{", sg_check).0, STATUS_DRAFT);
         #[cfg(feature = "eml")]
         assert_eq!(call_with("", sg_check_eml).0, STATUS_DRAFT);
+        let (status, parsed) = call_with("Doe <jane@x.example>; nobody", sg_parse_addresses);
+        assert_eq!(status, STATUS_OK);
+        assert_eq!(
+            parsed,
+            crate::parse_addresses_json("Doe <jane@x.example>; nobody")
+        );
+        assert!(
+            parsed.contains(r#""rejected":[{"position":2,"text":"nobody"}]"#),
+            "{parsed}"
+        );
         assert_eq!(sg_version(), STATUS_OK);
         assert_eq!(output(), crate::version());
         assert_eq!(sg_last_panic(), STATUS_NONE);

@@ -52,6 +52,12 @@ pub fn version() -> String {
     crate::version().to_string()
 }
 
+/// Parses a pasted address list; returns `{addresses, rejected}` as JSON.
+#[wasm_bindgen(js_name = parseAddresses)]
+pub fn parse_addresses(text: &str) -> String {
+    crate::parse_addresses_json(text)
+}
+
 /// The default policy as JSON, every field with its default.
 #[wasm_bindgen(js_name = defaultPolicy)]
 pub fn default_policy() -> String {

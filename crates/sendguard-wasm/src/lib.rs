@@ -8,6 +8,9 @@
 //!   …) and no imports, which `wasm2js` turns into plain JavaScript for Outlook's
 //!   JavaScript-only runtime, where `WebAssembly` may not exist.
 //!
+//! A third, with the `site` feature, is for the web playground only: `parseEml` (`.eml`
+//! to a JSON draft), which carries mail-parser and so stays out of the add-ins' modules.
+//!
 //! Both are thin: every operation is a [`Session`] method, so the two builds cannot
 //! drift apart, and the host tests exercise the logic without a JavaScript engine.
 
@@ -18,9 +21,13 @@ mod session;
 pub mod abi;
 #[cfg(feature = "bindgen")]
 pub mod bindgen;
+#[cfg(feature = "site")]
+pub mod site;
 
 pub use panic_message::{last_panic, panic_for_tests, record_panics};
-pub use session::{Failure, FailureKind, Session, version};
+#[cfg(feature = "eml")]
+pub use session::draft_json_from_eml;
+pub use session::{Failure, FailureKind, Session, parse_addresses_json, version};
 
 /// Tests that touch the process-wide state (the ABI's policy, the last panic) take this
 /// lock, so the test harness's threads do not race on it.

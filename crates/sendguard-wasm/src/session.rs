@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use sendguard_core::{Draft, Fix, Policy, apply, check};
+use sendguard_core::{Draft, Fix, Policy, apply, check, parse_address_list};
 
 /// A checker with its policy: what a front end creates once and calls on every Send.
 ///
@@ -137,6 +137,44 @@ pub fn version() -> &'static str {
     sendguard_core::VERSION
 }
 
+/// Parses a pasted address list with the core's tolerant parser
+/// ([`parse_address_list`]); returns
+/// `{"addresses": [{name?, address}], "rejected": [{"position", "text"}]}` as JSON, where
+/// `position` is the 1-based number of the piece in the list.
+///
+/// ```
+/// let json = sendguard_wasm::parse_addresses_json("Doe <jane@x.example>; nobody");
+/// assert_eq!(
+///     json,
+///     r#"{"addresses":[{"name":"Doe","address":"jane@x.example"}],"rejected":[{"position":2,"text":"nobody"}]}"#
+/// );
+/// ```
+pub fn parse_addresses_json(text: &str) -> String {
+    let (addresses, rejected) = parse_address_list(text);
+    let mut out = String::from("{\"addresses\":");
+    // Serializing plain structs and strings cannot fail.
+    out.push_str(&serde_json::to_string(&addresses).unwrap_or_else(|_| "[]".into()));
+    out.push_str(",\"rejected\":[");
+    for (index, (position, piece)) in rejected.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!("{{\"position\":{position},\"text\":"));
+        out.push_str(&serde_json::to_string(piece).unwrap_or_else(|_| "\"\"".into()));
+        out.push('}');
+    }
+    out.push_str("]}");
+    out
+}
+
+/// Reads a saved message (`.eml` bytes) into the JSON draft the core checks, as
+/// `sendguard check` would.
+#[cfg(feature = "eml")]
+pub fn draft_json_from_eml(eml: &[u8]) -> Result<String, Failure> {
+    let draft = Draft::from_eml(eml).map_err(|e| Failure::new(FailureKind::Draft, e))?;
+    serde_json::to_string(&draft).map_err(|e| Failure::new(FailureKind::Draft, e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +209,36 @@ mod tests {
             r#"{"kind":"remove-recipient","addresses":["a@b.de"]}"#,
         );
         assert!(missing.unwrap_err().message().contains("a@b.de"));
+    }
+
+    #[cfg(feature = "eml")]
+    #[test]
+    fn eml_becomes_the_cores_draft() {
+        let eml = b"From: Anna <anna@corp.example>\r\nCc: \"Doe, Jane\" <jane@gmail.com>\r\n\
+                    Subject: Hi\r\n\r\nHello\r\n";
+        let json = draft_json_from_eml(eml).unwrap();
+        let expected = serde_json::to_string(&Draft::from_eml(eml).unwrap()).unwrap();
+        assert_eq!(json, expected);
+        assert!(json.contains(r#""name":"Doe, Jane""#), "{json}");
+        assert_eq!(
+            draft_json_from_eml(b"").unwrap_err().kind(),
+            FailureKind::Draft
+        );
+    }
+
+    #[test]
+    fn address_lists_keep_names_and_report_what_is_not_an_address() {
+        let json = parse_addresses_json("\"Doe, Jane\" <jane@x.example>; b@y.example\nnot one");
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["addresses"][0]["name"], "Doe, Jane");
+        assert_eq!(value["addresses"][1]["address"], "b@y.example");
+        assert!(value["addresses"][1].get("name").is_none());
+        assert_eq!(value["rejected"][0]["position"], 3);
+        assert_eq!(value["rejected"][0]["text"], "not one");
+        assert_eq!(
+            parse_addresses_json(""),
+            r#"{"addresses":[],"rejected":[]}"#
+        );
     }
 
     #[test]
