@@ -6,6 +6,9 @@ import { ready, t, onLangChange, currentLang, download } from "/site.mjs";
 
 const CHECKER_URL = "/checker/sendguard-checker.mjs";
 const REPORT_VIEW_URL = "/checker/report-view.mjs";
+// .eml parsing is a module of its own (mail-parser is too big for the add-ins' checker),
+// loaded when the first file arrives.
+const EML_URL = "/checker/sendguard-checker-site.mjs";
 const FIELDS = ["to", "cc", "bcc"];
 const EXAMPLE_SIZE = 800;
 const VERDICT_STATUS = { pass: "ok", warn: "warn", block: "error" };
@@ -49,7 +52,7 @@ async function start() {
     say("error", `${t("www.playground.checker-failed")}\n${error.message}`);
     return;
   }
-  const missing = ["parseAddresses", "parseEml", "check", "apply"].filter(
+  const missing = ["parseAddresses", "check", "apply"].filter(
     (name) => typeof checker[name] !== "function",
   );
   if (missing.length) {
@@ -67,13 +70,9 @@ async function start() {
 
 // ---- drafts from the fields --------------------------------------------------------
 
-/** Parses a pasted address list with the core's tolerant parser. */
+/** Parses a pasted address list with the core's tolerant parser: `{addresses, rejected}`. */
 function parseList(text) {
-  const parsed = checker.parseAddresses(text);
-  // The binding returns the core's pair (addresses, rejected) as an object.
-  const addresses = parsed.addresses ?? parsed[0] ?? [];
-  const rejected = parsed.rejected ?? parsed[1] ?? [];
-  return { addresses, rejected };
+  return checker.parseAddresses(text);
 }
 
 function draftFromFields() {
@@ -84,7 +83,7 @@ function draftFromFields() {
   for (const field of FIELDS) {
     const parsed = parseList(form[field].value);
     next[field] = parsed.addresses;
-    for (const piece of parsed.rejected) rejected.push(piece.text ?? piece[1] ?? String(piece));
+    for (const piece of parsed.rejected) rejected.push(piece.text);
   }
   if (draft && draft.attachments) next.attachments = draft.attachments;
   if (draft && draft.body) next.body = draft.body;
@@ -190,15 +189,34 @@ function applyFix(action) {
 
 // ---- .eml files ------------------------------------------------------------------------
 
+let emlModule = null;
+
+/** The site module's `parseEml`, imported once (a failed import is tried again next time). */
+function emlParser() {
+  emlModule ??= import(EML_URL).then(
+    (module) => {
+      if (typeof module.parseEml !== "function") throw new Error(`${EML_URL}: no parseEml`);
+      return module.parseEml;
+    },
+    (error) => {
+      emlModule = null;
+      throw error;
+    },
+  );
+  return emlModule;
+}
+
 async function loadEml(file) {
   if (!checker) return;
-  const bytes = new Uint8Array(await file.arrayBuffer());
+  let parsed;
   try {
-    showDraftInFields(checker.parseEml(bytes));
+    const [parseEml, bytes] = await Promise.all([emlParser(), file.arrayBuffer()]);
+    parsed = await parseEml(new Uint8Array(bytes));
   } catch (error) {
     say("error", `${file.name}: ${error.message}`);
     return;
   }
+  showDraftInFields(parsed);
   check({ focus: true });
 }
 
