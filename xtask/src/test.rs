@@ -50,6 +50,10 @@ const STEPS: &[Step] = &[
         run: crate::dist::test_report_view,
     },
     Step {
+        name: "www (chromium)",
+        run: www,
+    },
+    Step {
         name: "outlook",
         run: crate::outlook::test,
     },
@@ -124,6 +128,23 @@ fn rustdoc() -> Result<(), String> {
 
 fn cargo_test() -> Result<(), String> {
     run::cargo(&["test", "--workspace", "--locked"])
+}
+
+/// The site (landing page, playground, policy editor, docs) in Debian's Chromium, served
+/// by the real `sendguard serve` with the checker package from `dist/checker/`.
+fn www() -> Result<(), String> {
+    crate::dist::run()?;
+    crate::tools::ensure_apt("chromium", &["chromium"])?;
+    crate::tools::ensure_npm()?;
+    run::cargo(&["build", "--locked", "-p", "sendguard"])?;
+    let root = run::root();
+    let sendguard = root.join("target/debug/sendguard");
+    run::run_in(
+        &root,
+        "node",
+        &["--test", "tests/browser/www.test.mjs"],
+        &[("SENDGUARD_BIN", &sendguard.to_string_lossy())],
+    )
 }
 
 fn fuzz_smoke() -> Result<(), String> {
