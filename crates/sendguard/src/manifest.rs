@@ -9,8 +9,8 @@ use crate::{EXIT_DATA, EXIT_USAGE};
 /// Write the Outlook manifests (XML and unified JSON) for a host and SendMode.
 #[derive(clap::Args)]
 pub(crate) struct ManifestArgs {
-    /// Where the add-in is hosted: https://host[:port][/path] (the URL `sendguard serve`
-    /// is reached at).
+    /// Where the add-in is hosted: https://host, optionally with a port and a path
+    /// (the URL `sendguard serve` is reached at).
     #[arg(long, value_name = "URL")]
     url: String,
     /// What Outlook does when sendguard stops a mail or cannot run: soft-block lets the
@@ -28,7 +28,7 @@ pub(crate) struct ManifestArgs {
 pub(crate) fn run(args: &ManifestArgs) -> u8 {
     let Some(base_url) = BaseUrl::parse(&args.url) else {
         eprintln!(
-            "sendguard: --url {}: expected https://host[:port][/path], without user, query or fragment",
+            "sendguard: --url {}: expected https://host, optionally with :port and /path, without user, query or fragment",
             args.url
         );
         return EXIT_USAGE;
