@@ -48,6 +48,8 @@ renderReport(document.getElementById("report"), report, {
   actions: [{ label: { en: "Back to the mail", de: "Zurück zur Mail" }, onSelect: () => { window.back = true; } }],
 });
 window.engine = checker.engine;
+window.checker = checker;
+window.renderReport = renderReport;
 window.ready = true;
 `;
 
@@ -162,6 +164,35 @@ test("German from the catalogue", async () => {
   assert.equal(await page.locator("button.sg-fix", { hasText: "Alle in BCC verschieben" }).count(), 1);
   assert.equal(await page.locator("button.sg-action").textContent(), "Zurück zur Mail");
   await page.screenshot({ path: join(ARTIFACTS, "report-view-block-de.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the summary says 1 recipient / 2 recipients, in both languages", async () => {
+  const { page, errors } = await openPage("en");
+  assert.equal(
+    await page.locator("#report .sg-summary").textContent(),
+    "31 recipients, 30 of them external, at 30 organizations",
+  );
+  const summaries = await page.evaluate(() => {
+    const out = [];
+    for (const lang of ["en", "de"]) {
+      for (const cc of [["info@partner0.example"], ["a@partner.example", "b@partner.example"]]) {
+        const box = document.createElement("div");
+        document.body.append(box);
+        const draft = { from: { address: "anna@corp.example" }, cc: cc.map((address) => ({ address })) };
+        window.renderReport(box, window.checker.check(draft), { lang, autofocus: false });
+        out.push(box.querySelector(".sg-summary").textContent);
+      }
+    }
+    return out;
+  });
+  assert.deepEqual(summaries, [
+    "1 recipient, 1 of them external, at 1 organization",
+    "2 recipients, 2 of them external, at 1 organization",
+    "1 Empfänger, davon 1 extern, bei 1 Organisation",
+    "2 Empfänger, davon 2 extern, bei 1 Organisation",
+  ]);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -61,6 +61,10 @@ export function renderReport(container, report, options) {
     for (const name in args || {}) text = text.split("{" + name + "}").join(args[name]);
     return text;
   };
+  // "1 recipient" / "2 recipients": `<key>.one` for exactly one, else `<key>.other`
+  // (the plural rule of both English and German).
+  const counted = (key, count) =>
+    say(key + (count === 1 ? ".one" : ".other"), { count: formatCount(count, lang) });
 
   const root = element("section", "sg-report");
   root.lang = lang;
@@ -174,9 +178,9 @@ export function renderReport(container, report, options) {
     const s = current.summary;
     summary.textContent = s
       ? say("view.summary", {
-        recipients: formatCount(s.recipients, lang),
+        recipients: counted("view.summary.recipients", s.recipients),
         external: formatCount(s.external_addresses, lang),
-        organizations: formatCount(s.external_organizations, lang),
+        organizations: counted("view.summary.organizations", s.external_organizations),
       })
       : "";
     const findings = current.findings || [];
