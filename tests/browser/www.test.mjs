@@ -329,6 +329,21 @@ test("playground: the 800-CC newsletter is blocked, Move everyone to BCC makes i
   await context.close();
 });
 
+test("playground: pasted pieces that are not addresses are named; pasting loads no .eml parser", async () => {
+  const { context, page, checkRequests } = await openPage();
+  await page.goto(`${origin}/playground.html`);
+  await page.locator("#draft-form[data-ready='true']").waitFor();
+  await page.locator("#cc").fill('"Doe, Jane" <jane@gmail.com>; Bob Example\nbob@web.de');
+  await page.locator("#draft-form[data-verdict='warn']").waitFor();
+  assert.match(await page.locator("#cc-count").textContent(), /2/);
+  await page.waitForFunction(() => /Bob Example/.test(document.getElementById("status").textContent));
+  assert.match(await page.locator("#status").getAttribute("class"), /error/);
+  const requests = checkRequests();
+  assert.ok(requests.some((url) => url.endsWith("/checker/sendguard-checker.mjs")));
+  assert.ok(!requests.some((url) => url.includes("sendguard-checker-site")), "the .eml module loads only for a file");
+  await context.close();
+});
+
 test("policy editor: a typo'd key is refused by name; the download passes `sendguard policy check`", async () => {
   const { context, page, checkRequests } = await openPage();
   await page.goto(`${origin}/policy.html`);
