@@ -20,6 +20,13 @@ use crate::run;
 const CHECKER_IIFE: &str = "sendguard-checker.iife.js";
 /// What the task pane imports from the checker package at run time.
 const CHECKER_FILES_NEEDED: &[&str] = &[CHECKER_IIFE, "sendguard-checker.mjs", "report-view.mjs"];
+/// What the task pane loads from `checker/` at run time; the rest of the package (the
+/// site's .eml module, type declarations, the schema) stays out of the add-in.
+const CHECKER_FILES_SHIPPED: &[&str] = &[
+    "sendguard-checker.mjs",
+    "report-view.mjs",
+    "report-view.css",
+];
 /// Copied from `addin-outlook/` as they are.
 const STATIC_FILES: &[&str] = &["commands.html", "taskpane.css"];
 /// Where `taskpane.html` gets the checker package's style sheets.
@@ -77,14 +84,18 @@ pub(crate) fn build() -> Result<(), String> {
         &format!("--outfile={}", out.join("taskpane.js").display()),
     ])?;
 
-    copy_dir(&checker, &out.join("checker"))?;
+    fs::create_dir_all(out.join("checker")).map_err(|e| format!("{}: {e}", out.display()))?;
+    for file in CHECKER_FILES_SHIPPED {
+        fs::copy(checker.join(file), out.join("checker").join(file))
+            .map_err(|e| format!("{}: {e}", checker.join(file).display()))?;
+    }
     copy_dir(&source.join("assets"), &out.join("assets"))?;
     for file in STATIC_FILES {
         fs::copy(source.join(file), out.join(file))
             .map_err(|e| format!("{}: {e}", source.join(file).display()))?;
     }
-    let css_links: Vec<String> = sorted_names(&checker)?
-        .into_iter()
+    let css_links: Vec<String> = CHECKER_FILES_SHIPPED
+        .iter()
         .filter(|name| name.ends_with(".css"))
         .map(|name| format!("<link rel=\"stylesheet\" href=\"checker/{name}\">"))
         .collect();
