@@ -17,7 +17,6 @@ pub(crate) fn ensure_wasm_target() -> Result<(), String> {
 }
 
 /// Debian packages, installed with apt-get when a probe program is missing.
-#[allow(dead_code)] // used by browser and Thunderbird steps
 pub(crate) fn ensure_apt(probe: &str, packages: &[&str]) -> Result<(), String> {
     if run::on_path(probe) {
         return Ok(());

@@ -66,10 +66,14 @@ struct DomainFacts {
 }
 
 /// The recipients of a draft, deduplicated and classified.
-pub(crate) struct Analysis<'a> {
+pub(crate) struct Analysis {
     pub(crate) recipients: Vec<Recipient>,
-    draft: std::marker::PhantomData<&'a Draft>,
     by_key: HashMap<String, usize>,
+}
+
+/// A private mailbox domain: on the shipped freemail lists or the policy's own.
+fn is_private_mail(domain: &DomainName, policy: &Policy) -> bool {
+    lists::is_freemail(domain) || policy.freemail_domains.iter().any(|f| domain.is_within(f))
 }
 
 /// The domains that count as internal: the policy's, else the sender's organization.
@@ -84,16 +88,13 @@ pub(crate) fn internal_domains(draft: &Draft, policy: &Policy) -> Vec<DomainName
         .as_ref()
         .and_then(Address::domain)
         .and_then(DomainName::parse)
-        .filter(|domain| {
-            !lists::is_freemail(domain)
-                && !policy.freemail_domains.iter().any(|f| domain.is_within(f))
-        })
+        .filter(|domain| !is_private_mail(domain, policy))
         .map(|domain| vec![organization_of(&domain)])
         .unwrap_or_default()
 }
 
-impl<'a> Analysis<'a> {
-    pub(crate) fn new(draft: &'a Draft, policy: &Policy) -> Analysis<'a> {
+impl Analysis {
+    pub(crate) fn new(draft: &Draft, policy: &Policy) -> Analysis {
         let internal = internal_domains(draft, policy);
         let sender = draft.from.as_ref().map(Address::key);
         let mut facts: HashMap<String, Option<DomainFacts>> = HashMap::new();
@@ -110,38 +111,23 @@ impl<'a> Analysis<'a> {
             let fact = facts
                 .entry(domain_text)
                 .or_insert_with_key(|text| domain_facts(text, &internal, policy));
-            let recipient = match fact {
-                Some(fact) => Recipient {
-                    is_sender: sender.as_deref() == Some(key.as_str()),
-                    key: key.clone(),
-                    visible,
-                    domain: Some(fact.domain.clone()),
-                    organization: Some(fact.organization.clone()),
-                    class: fact.class,
-                    freemail: fact.freemail,
-                    disposable: fact.disposable,
-                    blocked: fact.blocked,
-                },
-                None => Recipient {
-                    is_sender: sender.as_deref() == Some(key.as_str()),
-                    key: key.clone(),
-                    visible,
-                    domain: None,
-                    organization: None,
-                    class: Class::External,
-                    freemail: false,
-                    disposable: false,
-                    blocked: false,
-                },
+            let fact = fact.as_ref();
+            let recipient = Recipient {
+                is_sender: sender.as_deref() == Some(key.as_str()),
+                key: key.clone(),
+                visible,
+                domain: fact.map(|f| f.domain.clone()),
+                organization: fact.map(|f| f.organization.clone()),
+                // An address without a usable domain is nobody we know: external.
+                class: fact.map_or(Class::External, |f| f.class),
+                freemail: fact.is_some_and(|f| f.freemail),
+                disposable: fact.is_some_and(|f| f.disposable),
+                blocked: fact.is_some_and(|f| f.blocked),
             };
             by_key.insert(key, recipients.len());
             recipients.push(recipient);
         }
-        Analysis {
-            recipients,
-            by_key,
-            draft: std::marker::PhantomData,
-        }
+        Analysis { recipients, by_key }
     }
 
     /// The class of the recipient with this key (External when unknown).
@@ -153,13 +139,6 @@ impl<'a> Analysis<'a> {
 
     fn exposed(&self) -> impl Iterator<Item = &Recipient> {
         self.recipients.iter().filter(|r| r.exposed())
-    }
-
-    fn visible_parties(&self) -> usize {
-        self.exposed()
-            .map(Recipient::party)
-            .collect::<HashSet<_>>()
-            .len()
     }
 
     pub(crate) fn summary(&self) -> Summary {
@@ -177,7 +156,11 @@ impl<'a> Analysis<'a> {
                 .map(|r| r.party())
                 .collect::<HashSet<_>>()
                 .len(),
-            visible_parties: self.visible_parties(),
+            visible_parties: self
+                .exposed()
+                .map(Recipient::party)
+                .collect::<HashSet<_>>()
+                .len(),
         }
     }
 }
@@ -196,7 +179,7 @@ fn domain_facts(text: &str, internal: &[DomainName], policy: &Policy) -> Option<
     Some(DomainFacts {
         organization: organization_of(&domain),
         class,
-        freemail: outside && (lists::is_freemail(&domain) || within(&policy.freemail_domains)),
+        freemail: outside && is_private_mail(&domain, policy),
         disposable: outside && lists::is_disposable(&domain),
         blocked: class != Class::Internal && within(&policy.blocked_domains),
         domain,
@@ -221,7 +204,7 @@ pub(super) fn visible_recipients(context: &Context<'_>, ceiling: Severity) -> Ve
     let analysis = &context.analysis;
     let limits = &context.policy.visible_recipients;
     let exposed: Vec<String> = analysis.exposed().map(|r| r.key.clone()).collect();
-    let parties = analysis.visible_parties();
+    let parties = context.summary.visible_parties;
     let count = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
     let level = if parties >= count(limits.block_parties)
         || exposed.len() >= count(limits.block_addresses)
@@ -276,14 +259,14 @@ fn flag_recipients(
         return Vec::new();
     }
     let keys: Vec<String> = hits.iter().map(|r| r.key.clone()).collect();
-    let mut domains: Vec<String> = Vec::new();
-    for hit in &hits {
-        if let Some(domain) = &hit.domain {
-            if !domains.iter().any(|d| d == domain.as_str()) {
-                domains.push(domain.as_str().to_string());
-            }
-        }
-    }
+    // Distinct domains in draft order (a set keeps 10,000 hits linear).
+    let mut seen = HashSet::new();
+    let domains: Vec<String> = hits
+        .iter()
+        .filter_map(|hit| hit.domain.as_ref())
+        .filter(|domain| seen.insert(domain.as_str()))
+        .map(|domain| domain.as_str().to_string())
+        .collect();
     let plural = if hits.len() == 1 { "one" } else { "other" };
     let message = text(
         &format!("rule.{}.message.{plural}", rule.id()),
@@ -327,7 +310,7 @@ pub(super) fn invalid_recipient(context: &Context<'_>, severity: Severity) -> Ve
 }
 
 pub(super) fn external_recipients(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
-    let summary = context.analysis.summary();
+    let summary = &context.summary;
     if summary.external_addresses == 0 {
         return Vec::new();
     }
