@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::LazyLock;
 
-use serde::de::{MapAccess, Visitor};
+use serde::de::{IntoDeserializer as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::domain::DomainName;
@@ -417,7 +417,10 @@ impl PolicyError {
         let text = crate::draft::strip_position(&inner);
         let kind = if inner.is_syntax() || inner.is_eof() {
             PolicyErrorKind::Syntax
-        } else if text.starts_with("unknown field") || text.starts_with("unknown variant") {
+        } else if ["unknown field", "unknown variant", UNKNOWN_KEY]
+            .iter()
+            .any(|start| text.starts_with(start))
+        {
             PolicyErrorKind::UnknownKey
         } else {
             PolicyErrorKind::WrongValue
@@ -429,7 +432,8 @@ impl PolicyError {
             _ => path.trim_end_matches(".?").to_string(),
         };
         let message = match kind {
-            _ if text.starts_with('`') => text,
+            // Our own visitors' messages already name the key.
+            _ if text.starts_with('`') || text.starts_with(UNKNOWN_KEY) => text,
             PolicyErrorKind::UnknownKey => explain_unknown(&text, &path),
             _ if path.is_empty() => text,
             _ => format!("`{path}`: {text}"),
@@ -489,15 +493,12 @@ fn explain_unknown(text: &str, path: &str) -> String {
     let Some((unknown, known)) = quoted.split_first() else {
         return text.to_string();
     };
-    // Rule ids are the keys of the `severity` object but parse as enum variants.
-    let what = if text.starts_with("unknown variant") && path != "severity" {
+    let what = if text.starts_with("unknown variant") {
         "value"
     } else {
         "key"
     };
-    let full = if what == "key" && path == "severity" {
-        format!("severity.{unknown}")
-    } else if what == "key" {
+    let full = if what == "key" {
         match path.rsplit_once('.') {
             Some((parent, _)) => format!("{parent}.{unknown}"),
             None if path.is_empty() || path == *unknown => (*unknown).to_string(),
@@ -521,17 +522,11 @@ fn explain_unknown(text: &str, path: &str) -> String {
     message
 }
 
-const SEVERITY_NAMES: &[&str] = &["off", "info", "warn", "block"];
+/// How messages about a key the policy does not have begin.
+const UNKNOWN_KEY: &str = "unknown key";
 
-fn parse_severity(text: &str) -> Option<Severity> {
-    match text {
-        "off" => Some(Severity::Off),
-        "info" => Some(Severity::Info),
-        "warn" => Some(Severity::Warn),
-        "block" => Some(Severity::Block),
-        _ => None,
-    }
-}
+/// For suggestions; parsing goes through `Severity`'s own `Deserialize`.
+const SEVERITY_NAMES: &[&str] = &["off", "info", "warn", "block"];
 
 /// The closest candidate, if it is close enough to be what was meant.
 fn suggest<'c>(unknown: &str, candidates: &[&'c str]) -> Option<&'c str> {
@@ -587,9 +582,24 @@ impl<'de> Deserialize<'de> for Severities {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Severities, A::Error> {
                 let mut severities = BTreeMap::new();
-                while let Some(rule) = map.next_key::<RuleId>()? {
+                // Keys are read as text so that an unknown one is reported as a key
+                // (with the rule ids to choose from), not as an enum variant.
+                while let Some(key) = map.next_key::<String>()? {
+                    let rule = RuleId::from_id(&key).ok_or_else(|| {
+                        let ids = RuleId::ALL.map(RuleId::id);
+                        let mut message = format!("{UNKNOWN_KEY} `severity.{key}`");
+                        match suggest(&key, &ids) {
+                            Some(best) => message.push_str(&format!("; did you mean `{best}`?")),
+                            None => {
+                                message.push_str(&format!("; expected one of: {}", ids.join(", ")));
+                            }
+                        }
+                        serde::de::Error::custom(message)
+                    })?;
                     let value: String = map.next_value()?;
-                    let severity = parse_severity(&value).ok_or_else(|| {
+                    let parsed: Result<Severity, serde::de::value::Error> =
+                        Severity::deserialize(value.as_str().into_deserializer());
+                    let severity = parsed.map_err(|_| {
                         let mut message =
                             format!("`severity.{}`: unknown severity `{value}`", rule.id());
                         match suggest(&value, SEVERITY_NAMES) {
