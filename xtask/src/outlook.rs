@@ -84,16 +84,9 @@ pub(crate) fn build() -> Result<(), String> {
         &format!("--outfile={}", out.join("taskpane.js").display()),
     ])?;
 
-    fs::create_dir_all(out.join("checker")).map_err(|e| format!("{}: {e}", out.display()))?;
-    for file in CHECKER_FILES_SHIPPED {
-        fs::copy(checker.join(file), out.join("checker").join(file))
-            .map_err(|e| format!("{}: {e}", checker.join(file).display()))?;
-    }
+    copy_files(&checker, CHECKER_FILES_SHIPPED, &out.join("checker"))?;
     copy_dir(&source.join("assets"), &out.join("assets"))?;
-    for file in STATIC_FILES {
-        fs::copy(source.join(file), out.join(file))
-            .map_err(|e| format!("{}: {e}", source.join(file).display()))?;
-    }
+    copy_files(&source, STATIC_FILES, &out)?;
     let css_links: Vec<String> = CHECKER_FILES_SHIPPED
         .iter()
         .filter(|name| name.ends_with(".css"))
@@ -133,6 +126,16 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
         fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
     fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Copies the named files of `from` into `to`.
+fn copy_files(from: &Path, names: &[&str], to: &Path) -> Result<(), String> {
+    fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for name in names {
+        fs::copy(from.join(name), to.join(name))
+            .map_err(|e| format!("{}: {e}", from.join(name).display()))?;
+    }
+    Ok(())
 }
 
 fn sorted_names(dir: &Path) -> Result<Vec<String>, String> {
