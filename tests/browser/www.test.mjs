@@ -4,7 +4,7 @@
 //
 // The pages are served over HTTP on 127.0.0.1 by the real server (`sendguard serve
 // --behind-proxy --listen 127.0.0.1:0`) once the binary has that command; before that by a
-// small server here at the same paths: www/ at /, the checker package (dist/checker, from
+// small server here at the same paths: dist/www/ (the rendered site) at /, the checker package (dist/checker, from
 // `cargo xtask dist`) at /checker/, the embedded default policy at /policy.json, with the
 // site's Content-Security-Policy, so a page that needs anything else fails here too.
 // SENDGUARD_CHECKER_DIR serves another checker build at /checker/ (with the small server);
@@ -23,7 +23,8 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
-const WWW = join(ROOT, "www");
+// The rendered site (`cargo xtask dist` fills www/_layout.html with each page).
+const WWW = join(ROOT, "dist", "www");
 // The folder `sendguard serve --root` serves dist/ and www/ from.
 const SERVE_ROOT = process.env.SENDGUARD_SERVE_ROOT ? resolve(process.env.SENDGUARD_SERVE_ROOT) : ROOT;
 const CHECKER = process.env.SENDGUARD_CHECKER_DIR

@@ -8,6 +8,7 @@ mod bench;
 mod dist;
 mod outlook;
 mod run;
+mod site;
 mod test;
 mod thunderbird;
 mod tools;
@@ -68,11 +69,13 @@ fn serve(extra: &[String]) -> Result<(), String> {
     run::command(&binary.to_string_lossy(), &args)
 }
 
-/// Everything IT deploys: the checker package, the Outlook add-in, the Thunderbird .xpi.
+/// Everything IT deploys: the checker package, the Outlook add-in, the Thunderbird .xpi
+/// and the site.
 pub(crate) fn dist() -> Result<(), String> {
     dist::run()?;
     outlook::build()?;
-    thunderbird::build()
+    thunderbird::build()?;
+    site::build()
 }
 
 fn bench() -> Result<(), String> {

@@ -1,0 +1,247 @@
+//! The web site: every page under `www/` is the content of its `<main>` with a short
+//! front matter; one layout, `www/_layout.html`, gives all of them the same head,
+//! navigation and footer. [`build`] renders the pages into `dist/www/` and copies the
+//! site's other files (styles, scripts, catalogues) beside them, so the server hosts
+//! `dist/www/` and a change to the navigation is one edit.
+//!
+//! A page starts with an HTML comment of `key: value` lines:
+//!
+//! ```text
+//! <!--
+//! title-key: www.playground.title
+//! title: Playground · sendguard
+//! description: …            (optional)
+//! section: playground       (home, playground, policy or docs: marks the nav link)
+//! head: <script type="module" src="/playground.mjs"></script>   (repeatable)
+//! -->
+//! <h1 …>…</h1>
+//! ```
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::run;
+
+/// The file every page is rendered into.
+const LAYOUT: &str = "_layout.html";
+
+/// The navigation links the layout can mark as the current page.
+const SECTIONS: &[&str] = &["home", "playground", "policy", "docs"];
+
+/// One page's front matter and content.
+#[derive(Debug, Default, PartialEq)]
+struct Page {
+    title_key: String,
+    title: String,
+    description: Option<String>,
+    section: String,
+    head: Vec<String>,
+    main: String,
+}
+
+/// Renders `www/` into `dist/www/`.
+pub(crate) fn build() -> Result<(), String> {
+    let root = run::root();
+    let source = root.join("www");
+    let out = root.join("dist/www");
+    let layout_path = source.join(LAYOUT);
+    let layout = std::fs::read_to_string(&layout_path)
+        .map_err(|e| format!("cannot read {}: {e}", layout_path.display()))?;
+    if out.exists() {
+        std::fs::remove_dir_all(&out).map_err(|e| format!("cannot clear {out:?}: {e}"))?;
+    }
+    let mut pages = 0;
+    for file in files_under(&source)? {
+        let relative = file
+            .strip_prefix(&source)
+            .map_err(|e| format!("{file:?}: {e}"))?;
+        if relative == Path::new(LAYOUT) {
+            continue;
+        }
+        let target = out.join(relative);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {parent:?}: {e}"))?;
+        }
+        if file.extension().is_some_and(|ext| ext == "html") {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let page = parse(&text).map_err(|e| format!("www/{}: {e}", relative.display()))?;
+            let html = render(&layout, &page).map_err(|e| format!("www/{LAYOUT}: {e}"))?;
+            std::fs::write(&target, html).map_err(|e| format!("cannot write {target:?}: {e}"))?;
+            pages += 1;
+        } else {
+            std::fs::copy(&file, &target).map_err(|e| format!("cannot copy {file:?}: {e}"))?;
+        }
+    }
+    eprintln!("site: {pages} pages rendered into dist/www/");
+    Ok(())
+}
+
+fn files_under(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot list {dir:?}: {e}"))?;
+        for entry in entries {
+            let path = entry
+                .map_err(|e| format!("cannot list {dir:?}: {e}"))?
+                .path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Splits a page into its front matter and its content; every error names the line.
+fn parse(text: &str) -> Result<Page, String> {
+    let rest = text
+        .strip_prefix("<!--\n")
+        .ok_or("line 1: a page starts with `<!--` and its front matter")?;
+    let end = rest
+        .find("\n-->\n")
+        .ok_or("the front matter has no closing `-->` line")?;
+    let mut page = Page {
+        main: rest[end + "\n-->\n".len()..].trim_end().to_string(),
+        ..Page::default()
+    };
+    for (index, line) in rest[..end].lines().enumerate() {
+        let number = index + 2;
+        let (key, value) = line
+            .split_once(": ")
+            .ok_or_else(|| format!("line {number}: expected `key: value`, found `{line}`"))?;
+        let value = value.trim().to_string();
+        match key {
+            "title-key" => page.title_key = value,
+            "title" => page.title = value,
+            "description" => page.description = Some(value),
+            "section" if SECTIONS.contains(&value.as_str()) => page.section = value,
+            "section" => {
+                return Err(format!(
+                    "line {number}: unknown section `{value}` (one of {})",
+                    SECTIONS.join(", ")
+                ));
+            }
+            "head" => page.head.push(value),
+            _ => {
+                return Err(format!(
+                    "line {number}: unknown key `{key}` (title-key, title, description, section, head)"
+                ));
+            }
+        }
+    }
+    for (name, value) in [
+        ("title-key", &page.title_key),
+        ("title", &page.title),
+        ("section", &page.section),
+    ] {
+        if value.is_empty() {
+            return Err(format!("the front matter lacks `{name}`"));
+        }
+    }
+    Ok(page)
+}
+
+/// Fills the layout's `{{…}}` places; a place the renderer does not know is an error,
+/// so a typo in the layout cannot ship as literal braces.
+fn render(layout: &str, page: &Page) -> Result<String, String> {
+    let mut out = String::with_capacity(layout.len() + page.main.len());
+    let mut rest = layout;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after
+            .find("}}")
+            .ok_or_else(|| format!("`{{{{` without `}}}}` near `{}`", &rest[start..]))?;
+        let place = &after[..end];
+        match place {
+            "title-key" => out.push_str(&page.title_key),
+            "title" => out.push_str(&page.title),
+            "description" => {
+                if let Some(text) = &page.description {
+                    let _ = writeln!(out, "  <meta name=\"description\" content=\"{text}\">");
+                }
+            }
+            "head" => {
+                for line in &page.head {
+                    let _ = writeln!(out, "  {line}");
+                }
+            }
+            "main" => out.push_str(&page.main),
+            _ => match place.strip_prefix("current:") {
+                Some(section) if SECTIONS.contains(&section) => {
+                    if section == page.section {
+                        out.push_str(" aria-current=\"page\"");
+                    }
+                }
+                _ => return Err(format!("unknown place `{{{{{place}}}}}`")),
+            },
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "<!--\ntitle-key: www.x.title\ntitle: X · sendguard\nsection: policy\nhead: <script src=\"/x.mjs\"></script>\n-->\n<h1>X</h1>\n";
+
+    #[test]
+    fn renders_front_matter_and_marks_the_section() {
+        let page = parse(PAGE).unwrap();
+        let html = render(
+            "<html data-title-key=\"{{title-key}}\"><title>{{title}}</title>\n{{description}}{{head}}<a{{current:policy}}></a><a{{current:docs}}></a><main>{{main}}</main>",
+            &page,
+        )
+        .unwrap();
+        assert_eq!(
+            html,
+            "<html data-title-key=\"www.x.title\"><title>X · sendguard</title>\n  <script src=\"/x.mjs\"></script>\n<a aria-current=\"page\"></a><a></a><main><h1>X</h1></main>"
+        );
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let bad = PAGE.replace("section: policy", "sektion: policy");
+        assert!(
+            parse(&bad)
+                .unwrap_err()
+                .starts_with("line 4: unknown key `sektion`")
+        );
+        let bad = PAGE.replace("section: policy", "section: blog");
+        assert!(parse(&bad).unwrap_err().contains("unknown section `blog`"));
+        assert!(parse("<h1>no front matter</h1>").is_err());
+        let page = parse(PAGE).unwrap();
+        assert!(render("{{mian}}", &page).unwrap_err().contains("mian"));
+        assert!(render("{{title", &page).is_err());
+    }
+
+    #[test]
+    fn every_page_of_the_site_renders() {
+        let www = run::root().join("www");
+        let layout = std::fs::read_to_string(www.join(LAYOUT)).unwrap();
+        let mut count = 0;
+        for file in files_under(&www).unwrap() {
+            if file.extension().is_some_and(|e| e == "html") && !file.ends_with(LAYOUT) {
+                let page = parse(&std::fs::read_to_string(&file).unwrap())
+                    .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+                let html = render(&layout, &page).unwrap();
+                assert!(!html.contains("{{"), "{}", file.display());
+                assert_eq!(
+                    html.matches("aria-current=\"page\"").count(),
+                    usize::from(page.section != "home")
+                );
+                count += 1;
+            }
+        }
+        assert!(count >= 6, "only {count} pages");
+    }
+}
