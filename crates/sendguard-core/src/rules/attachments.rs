@@ -2,13 +2,13 @@
 
 use crate::draft::Attachment;
 use crate::lists::{
-    BIDI_CONTROLS, DANGEROUS_EXTENSIONS, DANGEROUS_MEDIA_TYPES, DOCUMENT_EXTENSIONS,
-    EXECUTABLE_MAGIC,
+    BIDI_CONTROLS, DANGEROUS_MEDIA_TYPES, DOCUMENT_EXTENSIONS, EXECUTABLE_MAGIC, is_dangerous_type,
 };
 use crate::messages::{Arg, Text, text};
 use crate::policy::{Policy, Severity};
 use crate::report::Finding;
 use crate::rules::{Context, RuleId};
+use crate::windows_name::{as_windows_runs, has_invisible};
 
 /// How many spaces in a row count as padding that pushes the real ending out of view.
 const PADDING_RUN: usize = 5;
@@ -19,17 +19,11 @@ fn finding(rule: RuleId, severity: Severity, name: &str, message: Text) -> Findi
     found
 }
 
-/// The name with invisible and padding characters removed, as the recipient's system
-/// will interpret it: `a.pdf\u{202E}` tricks and trailing dots or spaces do not change
-/// what Windows runs.
+/// The name as the recipient's system will run it: `a.pdf\u{202E}` tricks, zero-width
+/// characters, NUL, `::$DATA` and trailing dots or spaces do not change what Windows
+/// runs.
 fn effective_name(name: &str) -> String {
-    let visible: String = name
-        .chars()
-        .filter(|c| !BIDI_CONTROLS.contains(c))
-        .collect();
-    visible
-        .trim_end_matches(|c: char| c == '.' || c.is_whitespace())
-        .to_string()
+    as_windows_runs(name)
 }
 
 /// The endings of a file name, last first, lower-cased: `a.tar.GZ` → `gz`, `tar`.
@@ -49,7 +43,7 @@ fn is_dangerous(extension: &str, policy: &Policy) -> bool {
     if rules.allowed_extensions.iter().any(|e| e == extension) {
         return false;
     }
-    DANGEROUS_EXTENSIONS.binary_search(&extension).is_ok()
+    is_dangerous_type(extension)
         || rules
             .extra_dangerous_extensions
             .iter()
@@ -153,6 +147,9 @@ fn disguise(name: &str, policy: &Policy) -> Option<Text> {
     if name.chars().any(|c| BIDI_CONTROLS.contains(&c)) {
         return Some(text("reason.bidi-control", &[]));
     }
+    if has_invisible(name) {
+        return Some(text("reason.invisible-character", &[]));
+    }
     let longest_space_run = name
         .split(|c: char| !c.is_whitespace())
         .map(|run| run.chars().count())
@@ -182,7 +179,7 @@ fn disguise(name: &str, policy: &Policy) -> Option<Text> {
 fn printable(name: &str) -> String {
     name.chars()
         .map(|c| {
-            if BIDI_CONTROLS.contains(&c) {
+            if BIDI_CONTROLS.contains(&c) || crate::windows_name::is_invisible(c) {
                 format!("<U+{:04X}>", u32::from(c))
             } else {
                 c.to_string()
@@ -194,7 +191,11 @@ fn printable(name: &str) -> String {
 pub(super) fn too_large(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
     let attachments = &context.draft.attachments;
     let limit = u64::from(context.policy.attachments.max_total_mb) * 1_000_000;
-    let total: u64 = attachments.iter().map(|a| a.size).sum();
+    // Declared sizes come from the draft: a hostile one adds up past u64::MAX. The sum
+    // saturates, so an overflow is reported as too large instead of wrapping to small.
+    let total = attachments
+        .iter()
+        .fold(0u64, |sum, attachment| sum.saturating_add(attachment.size));
     if total <= limit {
         return Vec::new();
     }
@@ -244,6 +245,8 @@ mod tests {
         assert!(disguise("archive.tar.gz", &policy).is_none());
         assert!(disguise("setup.exe", &policy).is_none());
         assert!(disguise("Q3 report v2.1.pdf", &policy).is_none());
+        assert!(disguise("invoice.pdf\0.exe", &policy).is_some());
+        assert!(disguise("invoice.pdf\u{200B}", &policy).is_some());
     }
 
     #[test]
