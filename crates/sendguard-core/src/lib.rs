@@ -42,7 +42,9 @@ mod vocabulary;
 
 pub use address::{Address, parse_address_list};
 pub use domain::{DomainName, organization_of};
-pub use draft::{Attachment, Draft, Field, MAX_INPUT_BYTES, MAX_RECIPIENTS};
+pub use draft::{
+    Attachment, Draft, Field, MAX_INPUT_BYTES, MAX_RECIPIENTS, NotInspected, Part, Reason,
+};
 pub use error::{InputError, InputErrorKind};
 pub use fix::{Applied, Export, FixError, apply};
 pub use messages::{Lang, Text};

@@ -33,6 +33,10 @@ macro_rules! rule_registry {
             attachment_disguised_name => AttachmentDisguisedName, "attachment-disguised-name", Block;
             /// Attachments over the policy's size limit.
             attachment_too_large => AttachmentTooLarge, "attachment-too-large", Warn;
+            /// Part of the draft (body, an attachment) that could not be inspected.
+            content_not_inspected => ContentNotInspected, "content-not-inspected", Warn;
+            /// A contact group or mailing list whose members could not be read.
+            list_not_expanded => ListNotExpanded, "list-not-expanded", Warn;
         }
     };
 }

@@ -7,6 +7,7 @@
 //! below calls it and fills in the title and reason.
 
 mod file_names;
+mod not_inspected;
 mod per_recipient;
 
 use crate::draft::Draft;
