@@ -136,6 +136,7 @@ fn cargo_test() -> Result<(), String> {
 /// by the real `sendguard serve` with the checker package from `dist/checker/`.
 fn www() -> Result<(), String> {
     crate::dist::run()?;
+    crate::site::build()?;
     crate::tools::ensure_apt("chromium", &["chromium"])?;
     crate::tools::ensure_npm()?;
     run::cargo(&["build", "--locked", "-p", "sendguard"])?;

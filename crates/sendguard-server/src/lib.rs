@@ -4,7 +4,7 @@
 //!
 //! | URL | answer |
 //! |---|---|
-//! | `/` and below | `www/` (landing page, playground, policy editor, docs) |
+//! | `/` and below | `dist/www/` (landing page, playground, policy editor, docs: `www/` rendered by `cargo xtask dist`) |
 //! | `/outlook/…` | `dist/addin-outlook/` (task pane, event handler), under [`OUTLOOK_CSP`] |
 //! | `/thunderbird/…` | `dist/addin-thunderbird/` |
 //! | `/checker/…` | `dist/checker/` (the WebAssembly checker package) |
@@ -115,11 +115,12 @@ pub struct SiteRoots {
 
 impl SiteRoots {
     /// The folders of a sendguard checkout (or an unpacked release) at `root`:
-    /// `dist/`, `www/` and `addin-outlook/` for the manifest templates.
+    /// `dist/` (the rendered site in `dist/www/`) and `addin-outlook/` for the manifest
+    /// templates.
     pub fn in_checkout(root: &Path) -> SiteRoots {
         SiteRoots {
             dist: root.join("dist"),
-            www: root.join("www"),
+            www: root.join("dist/www"),
             manifest_templates: root.join("addin-outlook"),
         }
     }

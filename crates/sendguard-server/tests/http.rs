@@ -37,10 +37,10 @@ impl Site {
         let dir = tempfile::tempdir().unwrap();
         let files: &[(&str, &[u8])] = &[
             ("secret.txt", SECRET.as_bytes()),
-            ("www/index.html", b"<!doctype html><title>sendguard</title>"),
-            ("www/app.js", b"console.log('hi');"),
-            ("www/docs/index.html", b"<!doctype html><title>docs</title>"),
-            ("www/.hidden", SECRET.as_bytes()),
+            ("dist/www/index.html", b"<!doctype html><title>sendguard</title>"),
+            ("dist/www/app.js", b"console.log('hi');"),
+            ("dist/www/docs/index.html", b"<!doctype html><title>docs</title>"),
+            ("dist/www/.hidden", SECRET.as_bytes()),
             ("dist/addin-outlook/taskpane.html", b"<!doctype html><title>pane</title>"),
             ("dist/addin-outlook/commands.js", b"Office.actions.associate();"),
             ("dist/addin-outlook/lib/handler.js", b"// handler"),
@@ -64,7 +64,7 @@ impl Site {
             std::fs::write(path, contents).unwrap();
         }
         #[cfg(unix)]
-        std::os::unix::fs::symlink(dir.path().join("secret.txt"), dir.path().join("www/escape"))
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), dir.path().join("dist/www/escape"))
             .unwrap();
         Site { dir }
     }
@@ -571,7 +571,7 @@ async fn repeat_requests_get_304_until_the_content_changes() {
 
     // A rebuilt file gets a new tag at once, even within the same second.
     let before = header(&get(&client, &server.url("/app.js")).await, ETAG).to_owned();
-    std::fs::write(site.path("www/app.js"), "console.log('rebuilt, longer');").unwrap();
+    std::fs::write(site.path("dist/www/app.js"), "console.log('rebuilt, longer');").unwrap();
     let after = client
         .get(server.url("/app.js"))
         .header(IF_NONE_MATCH, &before)

@@ -56,7 +56,7 @@ pub(crate) struct ServeArgs {
     /// [default: ~/.local/state/sendguard/tls].
     #[arg(long, value_name = "DIR", conflicts_with_all = ["tls_cert", "behind_proxy"])]
     cert_dir: Option<PathBuf>,
-    /// The folder holding dist/, www/ and addin-outlook/.
+    /// The folder holding dist/ (with the rendered site in dist/www/) and addin-outlook/.
     #[arg(long, value_name = "DIR", default_value = ".")]
     root: PathBuf,
     /// SendMode written into /manifest.xml and /manifest.json: soft-block lets users
