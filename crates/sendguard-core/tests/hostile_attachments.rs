@@ -304,3 +304,23 @@ fn macro_documents_warn() {
         );
     }
 }
+
+/// Every `not_inspected` entry becomes a finding: millions of them are refused before
+/// one is built, like attachments.
+#[test]
+fn millions_of_not_inspected_entries_end_fast() {
+    let entry = r#"{"part":"attachment","name":"a.pdf","reason":"timeout"}"#;
+    let json = format!(
+        r#"{{"not_inspected":[{}]}}"#,
+        vec![entry; 1_000_000].join(",")
+    );
+    let started = Instant::now();
+    let error = Draft::from_json(&json).unwrap_err();
+    assert_eq!(error.kind(), InputErrorKind::TooLarge);
+    assert!(error.to_string().contains("not_inspected"), "{error}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
