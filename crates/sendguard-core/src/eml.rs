@@ -30,6 +30,7 @@ impl Draft {
                 "the message is empty: expected mail headers (From:, To:, …)",
             ));
         }
+        crate::limits::eml_census(bytes)?;
         let message = MessageParser::new().parse(bytes).ok_or_else(|| {
             InputError::new(
                 InputErrorKind::Syntax,

@@ -31,6 +31,7 @@ mod eml;
 mod error;
 mod fix;
 mod json;
+mod limits;
 mod lists;
 mod messages;
 mod policy;
@@ -39,11 +40,13 @@ mod report;
 mod rules;
 mod table;
 mod vocabulary;
+mod windows_name;
 
 pub use address::{Address, parse_address_list};
 pub use domain::{DomainName, organization_of};
 pub use draft::{
-    Attachment, Draft, Field, MAX_INPUT_BYTES, MAX_RECIPIENTS, NotInspected, Part, Reason,
+    Attachment, Draft, Field, MAX_ATTACHMENTS, MAX_INPUT_BYTES, MAX_RECIPIENTS, NotInspected, Part,
+    Reason,
 };
 pub use error::{InputError, InputErrorKind};
 pub use fix::{Applied, Export, FixError, apply};

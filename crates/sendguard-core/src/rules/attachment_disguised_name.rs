@@ -1,5 +1,6 @@
 //! `attachment-disguised-name`: a file name that hides its real type behind an
-//! invisible direction character, a run of spaces or a harmless-looking second ending.
+//! invisible direction character, other invisible characters (zero-width, NUL,
+//! controls), a run of spaces or a harmless-looking second ending.
 
 use crate::lists::{BIDI_CONTROLS, DOCUMENT_EXTENSIONS};
 use crate::messages::{Arg, Text, text};
@@ -9,6 +10,7 @@ use crate::rules::file_names::{
     attachment_finding, effective_name, extensions, is_dangerous, printable,
 };
 use crate::vocabulary::{Finding, RuleId, Severity};
+use crate::windows_name::has_invisible;
 
 pub(super) const TITLE: &str = "rule.attachment-disguised-name.title";
 pub(super) const WHY: &str = "rule.attachment-disguised-name.why";
@@ -44,6 +46,9 @@ pub(super) fn check(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
 fn disguise(name: &str, policy: &Policy) -> Option<Text> {
     if name.chars().any(|c| BIDI_CONTROLS.contains(&c)) {
         return Some(text("reason.bidi-control", &[]));
+    }
+    if has_invisible(name) {
+        return Some(text("reason.invisible-character", &[]));
     }
     let longest_space_run = name
         .split(|c: char| !c.is_whitespace())
@@ -83,6 +88,8 @@ mod tests {
         assert!(disguise("archive.tar.gz", &policy).is_none());
         assert!(disguise("setup.exe", &policy).is_none());
         assert!(disguise("Q3 report v2.1.pdf", &policy).is_none());
+        assert!(disguise("invoice.pdf\0.exe", &policy).is_some());
+        assert!(disguise("invoice.pdf\u{200B}", &policy).is_some());
     }
 
     #[test]
