@@ -1,6 +1,6 @@
 //! Attachment rules: programs, disguised names, size.
 
-use crate::draft::Attachment;
+use crate::files::File;
 use crate::lists::{
     BIDI_CONTROLS, DANGEROUS_EXTENSIONS, DANGEROUS_MEDIA_TYPES, DOCUMENT_EXTENSIONS,
     EXECUTABLE_MAGIC,
@@ -56,39 +56,44 @@ fn is_dangerous(extension: &str, policy: &Policy) -> bool {
             .any(|e| e == extension)
 }
 
+/// The attachment rules look at every file a recipient can open ([`crate::files`]):
+/// attachments and what is inside forwarded messages and archives, under every name
+/// each carries. A finding names the file's place and the name that gave it away.
 pub(super) fn dangerous_type(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
     let policy = context.policy;
     context
-        .draft
-        .attachments
+        .files
+        .files
         .iter()
-        .filter_map(|attachment| {
-            let name = effective_name(&attachment.name);
-            let ending = extensions(&name).into_iter().next();
-            if let Some(extension) = ending.filter(|e| is_dangerous(e, policy)) {
-                let message = text(
-                    "rule.attachment-dangerous-type.message",
-                    &[
-                        ("name", Arg::Str(printable(&attachment.name))),
-                        ("extension", Arg::Str(extension)),
-                    ],
-                );
-                return Some(finding(
-                    RuleId::AttachmentDangerousType,
-                    severity,
-                    &attachment.name,
-                    message,
-                ));
+        .filter_map(|file| {
+            for shown in &file.names {
+                let name = effective_name(shown);
+                let ending = extensions(&name).into_iter().next();
+                if let Some(extension) = ending.filter(|e| is_dangerous(e, policy)) {
+                    let message = text(
+                        "rule.attachment-dangerous-type.message",
+                        &[
+                            ("name", Arg::Str(printable(shown))),
+                            ("extension", Arg::Str(extension)),
+                        ],
+                    );
+                    return Some(finding(
+                        RuleId::AttachmentDangerousType,
+                        severity,
+                        &file.place,
+                        message,
+                    ));
+                }
             }
-            executable_content(attachment, policy).then(|| {
+            executable_content(file, policy).then(|| {
                 let message = text(
                     "rule.attachment-dangerous-type.message.content",
-                    &[("name", Arg::Str(printable(&attachment.name)))],
+                    &[("name", Arg::Str(printable(&file.names[0])))],
                 );
                 finding(
                     RuleId::AttachmentDangerousType,
                     severity,
-                    &attachment.name,
+                    &file.place,
                     message,
                 )
             })
@@ -98,9 +103,10 @@ pub(super) fn dangerous_type(context: &Context<'_>, severity: Severity) -> Vec<F
 
 /// A program under a harmless name: declared as one by its media type, or starting with
 /// an executable's magic bytes. Scripts with `#!` only count when the name does not
-/// say text (a `.txt` starting with `#!` is a script someone wants to show).
-fn executable_content(attachment: &Attachment, policy: &Policy) -> bool {
-    let declared = attachment.media_type.as_deref().is_some_and(|media_type| {
+/// say text (a `.txt` starting with `#!` is a script someone wants to show). A policy's
+/// allowed ending exempts the file only when every name it carries has one.
+fn executable_content(file: &File<'_>, policy: &Policy) -> bool {
+    let declared = file.media_type.as_deref().is_some_and(|media_type| {
         let essence = media_type
             .split(';')
             .next()
@@ -111,37 +117,52 @@ fn executable_content(attachment: &Attachment, policy: &Policy) -> bool {
             .binary_search(&essence.as_str())
             .is_ok()
     });
-    let name = effective_name(&attachment.name);
-    let ending = extensions(&name).into_iter().next().unwrap_or_default();
-    if policy.attachments.allowed_extensions.contains(&ending) {
+    let endings: Vec<String> = file
+        .names
+        .iter()
+        .map(|name| {
+            extensions(&effective_name(name))
+                .into_iter()
+                .next()
+                .unwrap_or_default()
+        })
+        .collect();
+    if endings
+        .iter()
+        .all(|ending| policy.attachments.allowed_extensions.contains(ending))
+    {
         return false;
     }
-    let sniffed = attachment.content.as_deref().is_some_and(|bytes| {
-        EXECUTABLE_MAGIC.iter().any(|(magic, kind)| {
-            bytes.starts_with(magic) && !(*kind == "sh" && matches!(ending.as_str(), "txt" | "md"))
-        })
+    let text_named = endings.iter().all(|e| matches!(e.as_str(), "txt" | "md"));
+    let sniffed = file.content.as_deref().is_some_and(|bytes| {
+        EXECUTABLE_MAGIC
+            .iter()
+            .any(|(magic, kind)| bytes.starts_with(magic) && !(*kind == "sh" && text_named))
     });
     declared || sniffed
 }
 
 pub(super) fn disguised_name(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
     context
-        .draft
-        .attachments
+        .files
+        .files
         .iter()
-        .filter_map(|attachment| {
-            let reason = disguise(&attachment.name, context.policy)?;
+        .filter_map(|file| {
+            let (shown, reason) = file
+                .names
+                .iter()
+                .find_map(|name| disguise(name, context.policy).map(|reason| (name, reason)))?;
             let message = text(
                 "rule.attachment-disguised-name.message",
                 &[
-                    ("name", Arg::Str(printable(&attachment.name))),
+                    ("name", Arg::Str(printable(shown))),
                     ("reason", Arg::Text(reason)),
                 ],
             );
             Some(finding(
                 RuleId::AttachmentDisguisedName,
                 severity,
-                &attachment.name,
+                &file.place,
                 message,
             ))
         })

@@ -154,6 +154,8 @@ impl std::fmt::Display for RuleId {
 /// counts, each done once per check.
 pub(crate) struct Context<'a> {
     pub(crate) draft: &'a Draft,
+    /// Every file a recipient can open, containers expanded (see [`crate::files`]).
+    pub(crate) files: crate::files::Files<'a>,
     pub(crate) policy: &'a Policy,
     pub(crate) analysis: Analysis,
     pub(crate) summary: Summary,
@@ -167,6 +169,7 @@ pub fn check(draft: &Draft, policy: &Policy) -> Report {
     let analysis = Analysis::new(draft, policy);
     let context = Context {
         draft,
+        files: crate::files::expand(draft),
         policy,
         summary: analysis.summary(),
         analysis,
