@@ -53,6 +53,7 @@ impl Draft {
                 .enumerate()
                 .map(|(index, file)| attachment(index, file))
                 .collect(),
+            not_inspected: Vec::new(),
         };
         draft.within_limits()?;
         Ok(draft)

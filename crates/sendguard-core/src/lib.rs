@@ -41,7 +41,9 @@ mod zip;
 
 pub use address::{Address, parse_address_list};
 pub use domain::{DomainName, organization_of};
-pub use draft::{Attachment, Draft, Field, MAX_INPUT_BYTES, MAX_RECIPIENTS};
+pub use draft::{
+    Attachment, Draft, Field, MAX_INPUT_BYTES, MAX_RECIPIENTS, NotInspected, Part, Reason,
+};
 pub use error::{InputError, InputErrorKind};
 pub use files::{ListedFile, list_files};
 pub use fix::{Applied, Export, Fix, FixError, apply};

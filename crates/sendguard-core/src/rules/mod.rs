@@ -2,6 +2,7 @@
 //! each one over an analysed draft.
 
 mod attachments;
+mod inspection;
 mod recipients;
 
 use serde::{Deserialize, Serialize};
@@ -34,6 +35,10 @@ pub enum RuleId {
     AttachmentDisguisedName,
     /// Attachments over the policy's size limit.
     AttachmentTooLarge,
+    /// Part of the draft (body, an attachment) that could not be inspected.
+    ContentNotInspected,
+    /// A contact group or mailing list whose members could not be read.
+    ListNotExpanded,
 }
 
 /// One row of the rule table.
@@ -101,11 +106,23 @@ const RULES: &[Rule] = &[
         default_severity: Severity::Warn,
         run: attachments::too_large,
     },
+    Rule {
+        id: RuleId::ContentNotInspected,
+        name: "content-not-inspected",
+        default_severity: Severity::Warn,
+        run: inspection::content_not_inspected,
+    },
+    Rule {
+        id: RuleId::ListNotExpanded,
+        name: "list-not-expanded",
+        default_severity: Severity::Warn,
+        run: inspection::list_not_expanded,
+    },
 ];
 
 impl RuleId {
     /// Every rule, in table order.
-    pub const ALL: [RuleId; 9] = [
+    pub const ALL: [RuleId; 11] = [
         RuleId::VisibleRecipients,
         RuleId::BlockedRecipient,
         RuleId::DisposableRecipient,
@@ -115,6 +132,8 @@ impl RuleId {
         RuleId::AttachmentDangerousType,
         RuleId::AttachmentDisguisedName,
         RuleId::AttachmentTooLarge,
+        RuleId::ContentNotInspected,
+        RuleId::ListNotExpanded,
     ];
 
     fn rule(self) -> &'static Rule {
