@@ -1,7 +1,7 @@
 //! Reading a draft from a saved message (`.eml`, RFC 5322 + MIME), through the MIME
 //! reader in [`crate::mime`], which reads it the way the recipient's client will.
 
-use crate::draft::{Attachment, Draft, MAX_INPUT_BYTES, too_large};
+use crate::draft::{Attachment, Draft, MAX_INPUT_BYTES, NotInspected, Part, Reason, too_large};
 use crate::error::{InputError, InputErrorKind};
 use crate::mime;
 
@@ -53,7 +53,18 @@ impl Draft {
                 .enumerate()
                 .map(|(index, file)| attachment(index, file))
                 .collect(),
-            not_inspected: Vec::new(),
+            not_inspected: [
+                (reading.limits.too_deep, Reason::TooDeep),
+                (reading.limits.too_many, Reason::TooMany),
+            ]
+            .into_iter()
+            .filter(|(hit, _)| *hit)
+            .map(|(_, reason)| NotInspected {
+                part: Part::Attachment,
+                name: None,
+                reason,
+            })
+            .collect(),
         };
         draft.within_limits()?;
         Ok(draft)

@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 
-use crate::draft::Draft;
+use crate::draft::{Draft, NotInspected, Part, Reason};
 use crate::{mime, tnef, zip};
 
 /// Containers inside containers: deeper ones are listed but not opened.
@@ -22,6 +22,15 @@ pub(crate) const MAX_FILES: usize = 10_000;
 pub(crate) const MAX_INFLATED: usize = 64 * 1024 * 1024;
 /// Bytes of each archive entry read to recognise its type.
 pub(crate) const SNIFF_BYTES: usize = 4096;
+
+/// Formats that are zip archives inside but documents to the recipient: Office, OpenDocument,
+/// e-books. Clients show them as one file and nobody unpacks them, so they are not
+/// expanded (their macro content is another rule's business). Packages that are
+/// programs (`.jar`, `.apk`, `.msix`, …) are dangerous types by name already.
+const ZIP_DOCUMENTS: &[&str] = &[
+    ".docx", ".docm", ".dotx", ".dotm", ".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".pptx",
+    ".pptm", ".potx", ".potm", ".ppsx", ".ppsm", ".vsdx", ".odt", ".ods", ".odp", ".odg", ".epub",
+];
 
 /// Separates the containers in a file's place.
 pub(crate) const PLACE_SEPARATOR: &str = " › ";
@@ -44,24 +53,7 @@ pub(crate) struct File<'a> {
 pub(crate) struct Gap {
     /// The place of the container concerned.
     pub(crate) place: String,
-    pub(crate) reason: GapReason,
-}
-
-/// Why a container could not be looked into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum GapReason {
-    /// The content is cut short (only its first bytes were provided) or over budget.
-    TooLarge,
-    /// Encrypted entries.
-    Encrypted,
-    /// Damaged data.
-    Unreadable,
-    /// Nested deeper than [`MAX_NESTING`].
-    TooDeep,
-    /// More files than [`MAX_FILES`] or MIME parts than the reader takes.
-    TooMany,
-    /// A compression method the reader does not have.
-    Unsupported,
+    pub(crate) reason: Reason,
 }
 
 /// The expanded list and what could not be expanded.
@@ -109,6 +101,17 @@ pub fn list_files(draft: &Draft) -> (Vec<ListedFile>, Vec<String>) {
     (files, gaps)
 }
 
+impl Gap {
+    /// The gap as the draft's `not_inspected` entries say it.
+    pub(crate) fn not_inspected(&self) -> NotInspected {
+        NotInspected {
+            part: Part::Attachment,
+            name: Some(self.place.clone()),
+            reason: self.reason,
+        }
+    }
+}
+
 struct Budget {
     inflated: usize,
 }
@@ -136,7 +139,7 @@ pub(crate) fn expand(draft: &Draft) -> Files<'_> {
     out
 }
 
-fn gap(out: &mut Files<'_>, place: &str, reason: GapReason) {
+fn gap(out: &mut Files<'_>, place: &str, reason: Reason) {
     let gap = Gap {
         place: place.to_string(),
         reason,
@@ -164,7 +167,7 @@ fn visit<'a>(
     out: &mut Files<'a>,
 ) {
     if out.files.len() >= MAX_FILES {
-        gap(out, &file.place, GapReason::TooMany);
+        gap(out, &file.place, Reason::TooMany);
         return;
     }
     let place = file.place.clone();
@@ -181,17 +184,22 @@ fn visit<'a>(
     };
     let message = matches!(media_type.as_str(), "message/rfc822" | "message/global")
         || ends_with(&names, ".eml");
-    let archive = zip::looks_like_zip(&content);
+    let archive = zip::looks_like_zip(&content)
+        && !names.iter().all(|name| {
+            ZIP_DOCUMENTS
+                .iter()
+                .any(|ending| ends_with(std::slice::from_ref(name), ending))
+        });
     let winmail = tnef::looks_like_tnef(&content);
     if !(message || archive || winmail) {
         // Named or declared as an archive, but not one: say so, it was not checked.
         if ends_with(&names, ".zip") && !content.is_empty() {
-            gap(out, &place, GapReason::Unreadable);
+            gap(out, &place, Reason::Unreadable);
         }
         return;
     }
     if depth >= MAX_NESTING {
-        gap(out, &place, GapReason::TooDeep);
+        gap(out, &place, Reason::TooDeep);
         return;
     }
     let cut_short = u64::try_from(content.len()).is_ok_and(|len| len < declared_size);
@@ -233,10 +241,10 @@ fn expand_message(
 ) {
     let reading = mime::read(content);
     if reading.limits.too_deep {
-        gap(out, place, GapReason::TooDeep);
+        gap(out, place, Reason::TooDeep);
     }
     if reading.limits.too_many {
-        gap(out, place, GapReason::TooMany);
+        gap(out, place, Reason::TooMany);
     }
     for (index, file) in reading.files.into_iter().enumerate() {
         let size = file.content.len() as u64;
@@ -256,7 +264,7 @@ fn expand_tnef(
         return;
     };
     if broken {
-        gap(out, place, GapReason::Unreadable);
+        gap(out, place, Reason::Unreadable);
     }
     for (index, file) in files.into_iter().enumerate() {
         let size = file.content.len() as u64;
@@ -276,11 +284,11 @@ fn expand_zip(
     let listing = zip::list(content, MAX_FILES.saturating_sub(out.files.len()));
     if listing.truncated {
         let reason = if cut_short {
-            GapReason::TooLarge
+            Reason::TooLarge
         } else if out.files.len() + listing.entries.len() >= MAX_FILES {
-            GapReason::TooMany
+            Reason::TooMany
         } else {
-            GapReason::Unreadable
+            Reason::Unreadable
         };
         gap(out, place, reason);
     }
@@ -292,10 +300,10 @@ fn expand_zip(
             Ok(bytes) => bytes,
             Err(unread) => {
                 let reason = match unread {
-                    zip::Unread::Encrypted => GapReason::Encrypted,
-                    zip::Unread::Unsupported => GapReason::Unsupported,
-                    zip::Unread::Unreadable if cut_short => GapReason::TooLarge,
-                    zip::Unread::Unreadable => GapReason::Unreadable,
+                    zip::Unread::Encrypted => Reason::Encrypted,
+                    zip::Unread::Unsupported => Reason::Unsupported,
+                    zip::Unread::Unreadable if cut_short => Reason::TooLarge,
+                    zip::Unread::Unreadable => Reason::Unreadable,
                 };
                 gap(out, place, reason);
                 Vec::new()
@@ -307,7 +315,7 @@ fn expand_zip(
         let whole = usize::try_from(entry.size).unwrap_or(usize::MAX);
         let bytes = if container && whole > sniffed.len() {
             if budget.inflated.saturating_add(whole) > MAX_INFLATED {
-                gap(out, place, GapReason::TooLarge);
+                gap(out, place, Reason::TooLarge);
                 sniffed
             } else {
                 budget.inflated += whole;
@@ -392,13 +400,13 @@ mod tests {
             files.gaps,
             [Gap {
                 place: "outer.zip".into(),
-                reason: GapReason::Encrypted
+                reason: Reason::Encrypted
             }]
         );
         let mut cut = draft("outer.zip", None, &outer[..40]);
         cut.attachments[0].size = outer.len() as u64;
         let files = expand(&cut);
-        assert_eq!(files.gaps[0].reason, GapReason::TooLarge);
+        assert_eq!(files.gaps[0].reason, Reason::TooLarge);
     }
 
     #[test]
@@ -409,7 +417,7 @@ mod tests {
         }
         let nested = draft("n.zip", None, &bytes);
         let files = expand(&nested);
-        assert!(files.gaps.iter().any(|g| g.reason == GapReason::TooDeep));
+        assert!(files.gaps.iter().any(|g| g.reason == Reason::TooDeep));
     }
 
     #[test]

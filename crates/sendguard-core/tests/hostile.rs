@@ -316,7 +316,7 @@ fn program_inside_a_forwarded_message() {
     let json = format!(
         r#"{{"attachments": [{{"name": "original.eml", "media_type": "message/rfc822", "size": {}, "content_base64": "{}"}}]}}"#,
         inner.len(),
-        STANDARD.encode(&inner)
+        STANDARD.encode(inner)
     );
     blocked(&json_report(&json));
 }
@@ -357,4 +357,41 @@ fn legacy_charset_names_keep_their_ending() {
     ] {
         blocked(&eml_report(&mixed(&[&part])));
     }
+}
+
+#[test]
+fn encrypted_or_cut_short_archive_is_reported_not_skipped() {
+    let archive = zip(&[("invoice.pdf", b"%PDF", true)]);
+    let json = format!(
+        r#"{{"attachments": [{{"name": "secret.zip", "size": {}, "content_base64": "{}"}}]}}"#,
+        archive.len(),
+        STANDARD.encode(&archive)
+    );
+    let report = json_report(&json);
+    let finding = fired(&report, "content-not-inspected");
+    assert_eq!(finding.attachment.as_deref(), Some("secret.zip"));
+    // The Outlook add-in sends only the first bytes of a large file: the directory at
+    // the end is missing, the names in the local headers are still read.
+    let big = zip(&[("a.txt", b"hello", false), ("setup.exe", b"MZ", false)]);
+    let json = format!(
+        r#"{{"attachments": [{{"name": "big.zip", "size": 5000000, "content_base64": "{}"}}]}}"#,
+        STANDARD.encode(&big[..45])
+    );
+    let report = json_report(&json);
+    fired(&report, "content-not-inspected");
+}
+
+#[test]
+fn zip_bomb_and_deep_nesting_stay_within_budget() {
+    let mut nested = zip(&[("x.exe", b"MZ", false)]);
+    for _ in 0..12 {
+        nested = zip(&[("n.zip", &nested, false)]);
+    }
+    let json = format!(
+        r#"{{"attachments": [{{"name": "n.zip", "size": {}, "content_base64": "{}"}}]}}"#,
+        nested.len(),
+        STANDARD.encode(&nested)
+    );
+    let report = json_report(&json);
+    fired(&report, "content-not-inspected");
 }

@@ -19,7 +19,6 @@ fn entries<'a>(
     wanted: impl Fn(Part) -> bool + 'a,
 ) -> impl Iterator<Item = &'a NotInspected> + 'a {
     context
-        .draft
         .not_inspected
         .iter()
         .filter(move |entry| wanted(entry.part))

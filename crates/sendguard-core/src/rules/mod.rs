@@ -175,6 +175,9 @@ pub(crate) struct Context<'a> {
     pub(crate) draft: &'a Draft,
     /// Every file a recipient can open, containers expanded (see [`crate::files`]).
     pub(crate) files: crate::files::Files<'a>,
+    /// What could not be inspected: the draft's own entries, then the containers the
+    /// expansion could not open.
+    pub(crate) not_inspected: Vec<crate::draft::NotInspected>,
     pub(crate) policy: &'a Policy,
     pub(crate) analysis: Analysis,
     pub(crate) summary: Summary,
@@ -186,9 +189,16 @@ pub(crate) struct Context<'a> {
 /// byte once serialized, in every front end.
 pub fn check(draft: &Draft, policy: &Policy) -> Report {
     let analysis = Analysis::new(draft, policy);
+    let files = crate::files::expand(draft);
     let context = Context {
         draft,
-        files: crate::files::expand(draft),
+        not_inspected: draft
+            .not_inspected
+            .iter()
+            .cloned()
+            .chain(files.gaps.iter().map(crate::files::Gap::not_inspected))
+            .collect(),
+        files,
         policy,
         summary: analysis.summary(),
         analysis,
