@@ -131,6 +131,8 @@ fn rustdoc() -> Result<(), String> {
 }
 
 fn cargo_test() -> Result<(), String> {
+    // The CLI's resource tests measure peak memory with GNU time.
+    crate::tools::ensure_apt("time", &["time"])?;
     run::cargo(&["test", "--workspace", "--locked"])
 }
 

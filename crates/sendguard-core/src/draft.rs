@@ -14,6 +14,11 @@ pub const MAX_INPUT_BYTES: usize = 100 * 1024 * 1024;
 /// every client while keeping a hostile input from turning into a hang.
 pub const MAX_RECIPIENTS: usize = 100_000;
 
+/// The most attachments a draft may have. Exchange Online accepts 250 per message;
+/// 1,000 leaves room for every client while keeping three million attachments in a
+/// 63 MB draft from turning into a minute of work and gigabytes of memory.
+pub const MAX_ATTACHMENTS: usize = 1_000;
+
 /// A message about to be sent.
 ///
 /// Built by a front end from its mail client's API ([`Draft::from_json`]) or from a
@@ -182,6 +187,7 @@ impl Draft {
                 "the draft is empty: expected a JSON object",
             ));
         }
+        crate::limits::json_census(text)?;
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let draft: Draft =
             serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -249,6 +255,15 @@ impl Draft {
                 InputErrorKind::TooLarge,
                 format!(
                     "the draft has {count} recipients; the checker accepts at most {MAX_RECIPIENTS}"
+                ),
+            ));
+        }
+        let count = self.attachments.len();
+        if count > MAX_ATTACHMENTS {
+            return Err(InputError::new(
+                InputErrorKind::TooLarge,
+                format!(
+                    "the draft has {count} attachments; the checker accepts at most {MAX_ATTACHMENTS}"
                 ),
             ));
         }

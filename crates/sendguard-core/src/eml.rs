@@ -32,6 +32,7 @@ impl Draft {
                 "the message is empty: expected mail headers (From:, To:, …)",
             ));
         }
+        crate::limits::eml_census(bytes)?;
         let (fields, _) = mime::header::split(bytes);
         if fields.is_empty() {
             return Err(InputError::new(

@@ -1,32 +1,17 @@
-//! What could not be inspected: parts of the draft the front end (or the `.eml` reader)
-//! could not read, and contact groups whose members it could not see. The recipient
-//! rules still ran over everything that was readable; these findings say what they
-//! could not cover, so a fault never turns into a silent pass.
+//! `content-not-inspected`: one finding per body or attachment the checker could not
+//! look into. The recipient rules still ran over everything readable; this says what
+//! they could not cover, so a fault never turns into a silent pass.
 
-use crate::draft::{NotInspected, Part, Reason};
+use crate::draft::Part;
 use crate::messages::{Arg, text};
-use crate::policy::Severity;
-use crate::report::Finding;
-use crate::rules::{Context, RuleId};
+use crate::rules::Context;
+use crate::rules::not_inspected::{entries, reason_text};
+use crate::vocabulary::{Finding, RuleId, Severity};
 
-/// The catalogue key of a reason's short explanation.
-fn reason_text(reason: Reason) -> Arg {
-    Arg::Text(text(&format!("reason.not-inspected.{}", reason.id()), &[]))
-}
+pub(super) const TITLE: &str = "rule.content-not-inspected.title";
+pub(super) const WHY: &str = "rule.content-not-inspected.why";
 
-fn entries<'a>(
-    context: &'a Context<'_>,
-    wanted: impl Fn(Part) -> bool + 'a,
-) -> impl Iterator<Item = &'a NotInspected> + 'a {
-    context
-        .not_inspected
-        .iter()
-        .filter(move |entry| wanted(entry.part))
-}
-
-/// `content-not-inspected`: one finding per body or attachment the checker could not
-/// look into.
-pub(super) fn content_not_inspected(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
+pub(super) fn check(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
     entries(context, |part| part != Part::List)
         .map(|entry| {
             let reason = reason_text(entry.reason);
@@ -61,35 +46,12 @@ pub(super) fn content_not_inspected(context: &Context<'_>, severity: Severity) -
         .collect()
 }
 
-/// `list-not-expanded`: one finding per contact group or mailing list whose members the
-/// front end could not read. Its members may be exposed to each other, or be private
-/// mailboxes; nobody can tell.
-pub(super) fn list_not_expanded(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
-    entries(context, |part| part == Part::List)
-        .map(|entry| {
-            let name = entry.name.clone().unwrap_or_default();
-            let message = text(
-                "rule.list-not-expanded.message",
-                &[
-                    ("name", Arg::Str(name.clone())),
-                    ("reason", reason_text(entry.reason)),
-                ],
-            );
-            let mut finding = Finding::new(RuleId::ListNotExpanded, severity, message);
-            if name.contains('@') {
-                finding.recipients.push(name.to_lowercase());
-            }
-            finding
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use crate::draft::Draft;
-    use crate::policy::{Policy, Severity};
-    use crate::report::Verdict;
-    use crate::rules::{RuleId, check};
+    use crate::policy::Policy;
+    use crate::rules::check;
+    use crate::vocabulary::{RuleId, Severity, Verdict};
 
     fn draft(not_inspected: &str) -> Draft {
         Draft::from_json(&format!(
@@ -148,16 +110,6 @@ mod tests {
         assert_eq!(report.verdict, Verdict::Block);
         assert_eq!(report.findings.len(), 1);
         assert_eq!(report.findings[0].severity, Severity::Block);
-    }
-
-    #[test]
-    fn every_reason_has_a_text_in_both_languages() {
-        for reason in crate::draft::Reason::ALL {
-            let key = format!("reason.not-inspected.{}", reason.id());
-            let text = crate::messages::text(&key, &[]);
-            assert_ne!(text.en, key);
-            assert_ne!(text.de, key);
-        }
     }
 
     #[test]
