@@ -56,7 +56,9 @@ pub use error::{InputError, InputErrorKind};
 pub use files::{ListedFile, list_files};
 pub use fix::{Applied, Export, FixError, apply};
 pub use messages::{Lang, Text};
-pub use policy::{FailMode, Policy, PolicyError, PolicyErrorKind, default_policy_json};
+pub use policy::{
+    DomainSet, FailMode, Policy, PolicyError, PolicyErrorKind, Severities, default_policy_json,
+};
 pub use report::{Override, Report};
 pub use rules::check;
 pub use vocabulary::{Finding, Fix, FixOffer, RuleId, Severity, Summary, Verdict};

@@ -270,3 +270,37 @@ fn the_attachment_limit_itself_is_accepted() {
         MAX_ATTACHMENTS
     );
 }
+
+// ---------------------------------------------------------------- macro documents
+
+/// Macro-enabled Office formats warn by default (not block), also behind name tricks.
+#[test]
+fn macro_documents_warn() {
+    for name in [
+        "budget.xlsm",
+        "letter.DOCM",
+        "deck.pptm",
+        "show.ppsm",
+        "addin.xlam",
+        "template.dotm",
+        "template.xltm",
+        "template.potm",
+        "slide.sldm",
+        "addin.ppam",
+        "budget.xlsm::$DATA",
+        "budget.xlsm\u{200B}",
+    ] {
+        let report = with_attachment(name);
+        assert_eq!(
+            severity_of(&report, "attachment-macro-document"),
+            Some(Severity::Warn),
+            "{name:?}: {:?}",
+            report.findings
+        );
+        assert_eq!(
+            severity_of(&report, "attachment-dangerous-type"),
+            None,
+            "{name:?}"
+        );
+    }
+}

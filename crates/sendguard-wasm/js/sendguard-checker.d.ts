@@ -65,6 +65,7 @@ export type RuleId =
   | "attachment-dangerous-type"
   | "attachment-disguised-name"
   | "attachment-too-large"
+  | "attachment-macro-document"
   | "content-not-inspected"
   | "list-not-expanded";
 
