@@ -143,6 +143,11 @@ impl Reason {
 pub struct Attachment {
     /// The file name as the recipient will see it.
     pub name: String,
+    /// Other names the same file carries (a MIME part can name itself differently in
+    /// `filename*`, `filename` and `name`; clients differ in which they show). The
+    /// attachment rules check every one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_names: Vec<String>,
     /// The declared media type (`application/pdf`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,

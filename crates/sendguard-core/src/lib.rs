@@ -29,18 +29,22 @@ mod domain;
 mod draft;
 mod eml;
 mod error;
+mod files;
 mod fix;
 mod json;
 mod limits;
 mod lists;
 mod messages;
+mod mime;
 mod policy;
 mod recipients;
 mod report;
 mod rules;
 mod table;
+mod tnef;
 mod vocabulary;
 mod windows_name;
+mod zip;
 
 pub use address::{Address, parse_address_list};
 pub use domain::{DomainName, organization_of};
@@ -49,6 +53,7 @@ pub use draft::{
     NotInspected, Part, Reason,
 };
 pub use error::{InputError, InputErrorKind};
+pub use files::{ListedFile, list_files};
 pub use fix::{Applied, Export, FixError, apply};
 pub use messages::{Lang, Text};
 pub use policy::{
