@@ -49,7 +49,6 @@ pub(crate) fn is_dangerous_type(extension: &str) -> bool {
 }
 
 /// Whether a lower-case ending (without the dot) is a macro-enabled Office format.
-#[allow(dead_code)] // used by the macro-document rule
 pub(crate) fn is_macro_type(extension: &str) -> bool {
     MACRO_TYPES.contains(extension)
 }

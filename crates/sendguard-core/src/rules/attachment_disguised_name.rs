@@ -18,24 +18,28 @@ pub(super) const WHY: &str = "rule.attachment-disguised-name.why";
 /// How many spaces in a row count as padding that pushes the real ending out of view.
 const PADDING_RUN: usize = 5;
 
+/// Every file a recipient can open ([`crate::files`]), under every name it carries.
 pub(super) fn check(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
     context
-        .draft
-        .attachments
+        .files
+        .files
         .iter()
-        .filter_map(|attachment| {
-            let reason = disguise(&attachment.name, context.policy)?;
+        .filter_map(|file| {
+            let (shown, reason) = file
+                .names
+                .iter()
+                .find_map(|name| disguise(name, context.policy).map(|reason| (name, reason)))?;
             let message = text(
                 "rule.attachment-disguised-name.message",
                 &[
-                    ("name", Arg::Str(printable(&attachment.name))),
+                    ("name", Arg::Str(printable(shown))),
                     ("reason", Arg::Text(reason)),
                 ],
             );
             Some(attachment_finding(
                 RuleId::AttachmentDisguisedName,
                 severity,
-                &attachment.name,
+                &file.place,
                 message,
             ))
         })
