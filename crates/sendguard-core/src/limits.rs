@@ -8,7 +8,7 @@
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::draft::{MAX_ATTACHMENTS, MAX_RECIPIENTS};
+use crate::draft::{MAX_ATTACHMENTS, MAX_NOT_INSPECTED, MAX_RECIPIENTS};
 use crate::error::{InputError, InputErrorKind};
 
 /// Which limit a draft went over.
@@ -16,16 +16,19 @@ use crate::error::{InputError, InputErrorKind};
 enum Over {
     Recipients,
     Attachments,
+    NotInspected,
 }
 
 #[derive(Default)]
 struct Census {
     recipients: usize,
     attachments: usize,
+    not_inspected: usize,
     over: Option<Over>,
 }
 
-/// Counts the recipients (`to`, `cc`, `bcc` together) and attachments of a JSON draft
+/// Counts the recipients (`to`, `cc`, `bcc` together), attachments and `not_inspected`
+/// entries of a JSON draft
 /// and refuses it if either is over its limit, naming the line and column where the
 /// count went over. Anything else wrong with the text is left to the real parse, which
 /// reports it precisely; this pass only ever says "too large".
@@ -44,6 +47,10 @@ pub(crate) fn json_census(text: &str) -> Result<(), InputError> {
         Some(Over::Attachments) => format!(
             "the draft has more than {MAX_ATTACHMENTS} attachments; the checker accepts at most \
              {MAX_ATTACHMENTS}"
+        ),
+        Some(Over::NotInspected) => format!(
+            "the draft has more than {MAX_NOT_INSPECTED} not_inspected entries; the checker \
+             accepts at most {MAX_NOT_INSPECTED}"
         ),
     };
     Err(InputError::new(InputErrorKind::TooLarge, message).at(error.line(), error.column()))
@@ -72,6 +79,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
             let over = match key.as_ref() {
                 "to" | "cc" | "bcc" => Over::Recipients,
                 "attachments" => Over::Attachments,
+                "not_inspected" => Over::NotInspected,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
@@ -111,6 +119,7 @@ impl<'de> Visitor<'de> for List<'_> {
         let (count, limit) = match self.over {
             Over::Recipients => (&mut self.census.recipients, MAX_RECIPIENTS),
             Over::Attachments => (&mut self.census.attachments, MAX_ATTACHMENTS),
+            Over::NotInspected => (&mut self.census.not_inspected, MAX_NOT_INSPECTED),
         };
         while seq.next_element::<IgnoredAny>()?.is_some() {
             *count += 1;

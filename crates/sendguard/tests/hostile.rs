@@ -164,7 +164,7 @@ fn big_drafts_are_checked_in_a_small_multiple_of_their_size() {
         assert!(stdout(&run.output).contains("attachment-dangerous-type"));
         let ratio = run.peak_rss as f64 / size as f64;
         assert!(
-            ratio < 6.0,
+            ratio < 4.0,
             "{name}: peak {} MiB = {ratio:.1} x the input",
             run.peak_rss / MIB
         );
