@@ -110,7 +110,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let site = tempfile::tempdir()?;
     let addin_file = "x".repeat(options.file_kib * 1024);
     for (path, contents) in [
-        ("dist/www/index.html", "<!doctype html><title>sendguard</title>"),
+        (
+            "dist/www/index.html",
+            "<!doctype html><title>sendguard</title>",
+        ),
         ("dist/addin-outlook/taskpane.js", addin_file.as_str()),
     ] {
         let path = site.path().join(path);

@@ -64,8 +64,11 @@ impl Site {
             std::fs::write(path, contents).unwrap();
         }
         #[cfg(unix)]
-        std::os::unix::fs::symlink(dir.path().join("secret.txt"), dir.path().join("dist/www/escape"))
-            .unwrap();
+        std::os::unix::fs::symlink(
+            dir.path().join("secret.txt"),
+            dir.path().join("dist/www/escape"),
+        )
+        .unwrap();
         Site { dir }
     }
 
@@ -571,7 +574,11 @@ async fn repeat_requests_get_304_until_the_content_changes() {
 
     // A rebuilt file gets a new tag at once, even within the same second.
     let before = header(&get(&client, &server.url("/app.js")).await, ETAG).to_owned();
-    std::fs::write(site.path("dist/www/app.js"), "console.log('rebuilt, longer');").unwrap();
+    std::fs::write(
+        site.path("dist/www/app.js"),
+        "console.log('rebuilt, longer');",
+    )
+    .unwrap();
     let after = client
         .get(server.url("/app.js"))
         .header(IF_NONE_MATCH, &before)
