@@ -21,8 +21,14 @@ pub(crate) fn ensure_apt(probe: &str, packages: &[&str]) -> Result<(), String> {
     if run::on_path(probe) {
         return Ok(());
     }
-    run::command("apt-get", &["update", "-qq"])?;
-    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    // Another apt or dpkg (a second build on the machine, unattended upgrades) may hold
+    // the lock: wait for it instead of failing the whole test run.
+    const LOCK_WAIT: &[&str] = &["-o", "DPkg::Lock::Timeout=600"];
+    let mut update = LOCK_WAIT.to_vec();
+    update.extend(["update", "-qq"]);
+    run::command("apt-get", &update)?;
+    let mut args = LOCK_WAIT.to_vec();
+    args.extend(["install", "-y", "-qq", "--no-install-recommends"]);
     args.extend_from_slice(packages);
     run::run_in(
         &run::root(),

@@ -36,6 +36,96 @@ pub struct Draft {
     pub body: String,
     /// The attachments, in order.
     pub attachments: Vec<Attachment>,
+    /// What the front end (or the `.eml` reader) could not look at: a body read that
+    /// timed out, an attachment it could not open, a contact group it could not expand.
+    /// Each entry becomes a finding: what was not inspected is reported, never skipped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_inspected: Vec<NotInspected>,
+}
+
+/// One part of a draft that could not be inspected, and why.
+///
+/// ```
+/// use sendguard_core::{Draft, Part, Reason};
+///
+/// let draft = Draft::from_json(r#"{"not_inspected": [
+///     {"part": "attachment", "name": "scan.pdf", "reason": "timeout"}
+/// ]}"#).unwrap();
+/// assert_eq!(draft.not_inspected[0].part, Part::Attachment);
+/// assert_eq!(draft.not_inspected[0].reason, Reason::Timeout);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotInspected {
+    /// Which kind of part.
+    pub part: Part,
+    /// The attachment's file name, or the list's name or address; none for the body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Why it was not inspected.
+    pub reason: Reason,
+}
+
+/// The kind of part that was not inspected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Part {
+    /// The text of the mail.
+    Body,
+    /// An attachment, or a file inside one (an archive entry, a forwarded message).
+    Attachment,
+    /// A contact group or mailing list whose members could not be read.
+    List,
+}
+
+/// Why a part was not inspected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// Larger than the checker (or the front end's budget) reads.
+    TooLarge,
+    /// Reading it took longer than its time limit.
+    Timeout,
+    /// It could not be read or decoded.
+    Unreadable,
+    /// It is encrypted.
+    Encrypted,
+    /// It is nested deeper than the checker opens.
+    TooDeep,
+    /// The mail has more parts than the checker opens.
+    TooMany,
+    /// The mail program reported an error when asked for it.
+    Error,
+    /// The mail program gives add-ins no way to read it (a cloud attachment, say).
+    Unsupported,
+}
+
+impl Reason {
+    /// The stable id, as in JSON: `too-large`, `timeout`, …
+    pub fn id(self) -> &'static str {
+        match self {
+            Reason::TooLarge => "too-large",
+            Reason::Timeout => "timeout",
+            Reason::Unreadable => "unreadable",
+            Reason::Encrypted => "encrypted",
+            Reason::TooDeep => "too-deep",
+            Reason::TooMany => "too-many",
+            Reason::Error => "error",
+            Reason::Unsupported => "unsupported",
+        }
+    }
+
+    /// Every reason, in declaration order.
+    pub const ALL: [Reason; 8] = [
+        Reason::TooLarge,
+        Reason::Timeout,
+        Reason::Unreadable,
+        Reason::Encrypted,
+        Reason::TooDeep,
+        Reason::TooMany,
+        Reason::Error,
+        Reason::Unsupported,
+    ];
 }
 
 /// A file attached to a draft.
@@ -111,9 +201,10 @@ impl Draft {
             )
             .at(error.line(), error.column())
         })?;
-        if let Err(place) =
-            crate::json::objects_not_arrays(text, &["to", "cc", "bcc", "attachments"])
-        {
+        if let Err(place) = crate::json::objects_not_arrays(
+            text,
+            &["to", "cc", "bcc", "attachments", "not_inspected"],
+        ) {
             let message = if place.path.is_empty() {
                 "a draft must be a JSON object `{…}`, not an array".to_string()
             } else {

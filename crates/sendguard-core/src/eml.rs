@@ -73,6 +73,7 @@ impl Draft {
                     }
                 })
                 .collect(),
+            not_inspected: Vec::new(),
         };
         draft.within_limits()?;
         Ok(draft)

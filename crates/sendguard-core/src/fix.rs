@@ -9,26 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::address::Address;
 use crate::draft::Draft;
 use crate::policy::{BccTo, Policy};
-use crate::rules::{Analysis, Class};
-
-/// An action a finding offers. Passed back unchanged to [`apply`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
-pub enum Fix {
-    /// Every visible external recipient goes to Bcc; internal and trusted recipients
-    /// stay (unless the policy moves them too); an empty To gets the sender (or
-    /// nobody, per policy).
-    MoveToBcc,
-    /// Removes exactly these addresses (compared case-insensitively) from To, Cc and
-    /// Bcc.
-    RemoveRecipient {
-        /// The addresses to remove.
-        addresses: Vec<String>,
-    },
-    /// Leaves the draft as it is and exports the visible recipients as CSV, for the
-    /// newsletter tool.
-    ExportRecipients,
-}
+use crate::recipients::{Analysis, Class};
+use crate::vocabulary::Fix;
 
 /// The result of [`apply`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -21,6 +21,9 @@
 //! assert_eq!(report.findings[0].rule.id(), "visible-recipients");
 //! ```
 
+#[macro_use]
+mod registry;
+
 mod address;
 mod domain;
 mod draft;
@@ -31,19 +34,24 @@ mod json;
 mod lists;
 mod messages;
 mod policy;
+mod recipients;
 mod report;
 mod rules;
 mod table;
+mod vocabulary;
 
 pub use address::{Address, parse_address_list};
 pub use domain::{DomainName, organization_of};
-pub use draft::{Attachment, Draft, Field, MAX_INPUT_BYTES, MAX_RECIPIENTS};
+pub use draft::{
+    Attachment, Draft, Field, MAX_INPUT_BYTES, MAX_RECIPIENTS, NotInspected, Part, Reason,
+};
 pub use error::{InputError, InputErrorKind};
-pub use fix::{Applied, Export, Fix, FixError, apply};
+pub use fix::{Applied, Export, FixError, apply};
 pub use messages::{Lang, Text};
-pub use policy::{FailMode, Policy, PolicyError, PolicyErrorKind, Severity, default_policy_json};
-pub use report::{Finding, FixOffer, Override, Report, Summary, Verdict};
-pub use rules::{RuleId, check};
+pub use policy::{FailMode, Policy, PolicyError, PolicyErrorKind, default_policy_json};
+pub use report::{Override, Report};
+pub use rules::check;
+pub use vocabulary::{Finding, Fix, FixOffer, RuleId, Severity, Summary, Verdict};
 
 /// The version of the checker, reported by every front end so that IT can tell which
 /// checker produced a report.

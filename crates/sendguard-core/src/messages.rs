@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A user-visible text in every language sendguard speaks. Reports carry both, so a
 /// front end shows the user's language without calling back into the checker.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Text {
     /// English.
     pub en: String,
@@ -19,6 +19,22 @@ impl Text {
         match lang {
             Lang::En => &self.en,
             Lang::De => &self.de,
+        }
+    }
+
+    /// Appends `more` after a space, in every language.
+    pub(crate) fn append(&mut self, more: &Text) {
+        for lang in Lang::ALL {
+            let (this, more) = (self.get_mut(lang), more.get(lang));
+            this.push(' ');
+            this.push_str(more);
+        }
+    }
+
+    fn get_mut(&mut self, lang: Lang) -> &mut String {
+        match lang {
+            Lang::En => &mut self.en,
+            Lang::De => &mut self.de,
         }
     }
 }
@@ -186,6 +202,65 @@ mod tests {
                 placeholders(&catalogue.de[key]),
                 "placeholders differ for {key}"
             );
+        }
+    }
+
+    /// The catalogue keys the core's sources name as string literals, with the file.
+    fn keys_in_sources() -> Vec<(String, String)> {
+        fn walk(dir: &std::path::Path, found: &mut Vec<(String, String)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let source = std::fs::read_to_string(&path).unwrap();
+                    for literal in source.split('"').skip(1).step_by(2) {
+                        let core = CORE_PREFIXES.iter().any(|p| literal.starts_with(p));
+                        let key_like = literal.chars().all(|c| {
+                            c.is_ascii_lowercase() || c.is_ascii_digit() || "-.".contains(c)
+                        });
+                        if core && key_like && !literal.ends_with('.') {
+                            found.push((literal.to_string(), path.display().to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        found
+    }
+
+    /// The key prefixes the core renders (the build script copies the same ones).
+    const CORE_PREFIXES: &[&str] = &["rule.", "fix.", "reason.", "verdict."];
+
+    #[test]
+    fn every_key_the_code_names_exists_in_every_language_and_none_is_unused() {
+        let catalogue: Catalogue = serde_json::from_str(include_str!("../messages.json")).unwrap();
+        let used = keys_in_sources();
+        assert!(
+            used.len() > 30,
+            "only {} keys found in the sources",
+            used.len()
+        );
+        for (key, file) in &used {
+            for (lang, entries) in [("en", &catalogue.en), ("de", &catalogue.de)] {
+                assert!(
+                    entries.contains_key(key),
+                    "{file} uses `{key}`, missing in {lang}"
+                );
+            }
+        }
+        for key in catalogue.en.keys() {
+            if CORE_PREFIXES.iter().any(|p| key.starts_with(p)) {
+                assert!(
+                    used.iter().any(|(k, _)| k == key),
+                    "`{key}` is in the catalogue but no core source names it"
+                );
+            }
         }
     }
 

@@ -14,21 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::domain::DomainName;
 use crate::json::{locate, objects_not_arrays};
-use crate::rules::RuleId;
-
-/// How strongly a rule reacts, from nothing to stopping the send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Severity {
-    /// The rule does not run.
-    Off,
-    /// Shown, never stops anything.
-    Info,
-    /// Stops the send once; the user may confirm.
-    Warn,
-    /// Stops the send until the user fixes the draft (or overrides, where allowed).
-    Block,
-}
+use crate::vocabulary::{RuleId, Severity};
 
 /// What a front end does when the checker itself fails (it throws, or cannot load).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,16 +108,6 @@ pub struct VisibleRecipients {
     pub block_parties: u32,
     /// Block from this many external addresses, however few organizations.
     pub block_addresses: u32,
-}
-
-impl Default for VisibleRecipients {
-    fn default() -> Self {
-        VisibleRecipients {
-            warn_parties: 5,
-            block_parties: 15,
-            block_addresses: 25,
-        }
-    }
 }
 
 /// How `move-to-bcc` rewrites the draft.

@@ -33,6 +33,24 @@ export interface Draft {
   subject?: string;
   body?: string;
   attachments?: Attachment[];
+  /** What the front end could not read: each entry becomes a finding. */
+  not_inspected?: NotInspected[];
+}
+
+/** A part of the draft that could not be inspected, and why. */
+export interface NotInspected {
+  part: "body" | "attachment" | "list";
+  /** The attachment's file name, or the list's name or address; omitted for the body. */
+  name?: string;
+  reason:
+    | "too-large"
+    | "timeout"
+    | "unreadable"
+    | "encrypted"
+    | "too-deep"
+    | "too-many"
+    | "error"
+    | "unsupported";
 }
 
 export type RuleId =
@@ -44,7 +62,9 @@ export type RuleId =
   | "external-recipients"
   | "attachment-dangerous-type"
   | "attachment-disguised-name"
-  | "attachment-too-large";
+  | "attachment-too-large"
+  | "content-not-inspected"
+  | "list-not-expanded";
 
 export type Severity = "off" | "info" | "warn" | "block";
 export type Verdict = "pass" | "warn" | "block";

@@ -1,154 +1,50 @@
-//! The rules: a table of stable ids, default severities and the function that runs
-//! each one over an analysed draft.
+//! The rules, one file each (`rules/<rule_id>.rs`: logic, own defaults, pass/fail
+//! tests), declared once in the registry (`src/registry.rs`), and [`check`], which
+//! runs them over an analysed draft.
+//!
+//! A rule module provides `TITLE` and `WHY` (catalogue keys of its headline and its
+//! reason) and `check(context, severity) -> Vec<Finding>`; the registry's dispatch
+//! below calls it and fills in the title and reason.
 
-mod attachments;
-mod recipients;
-
-use serde::{Deserialize, Serialize};
+mod file_names;
+mod not_inspected;
+mod per_recipient;
 
 use crate::draft::Draft;
-use crate::policy::{Policy, Severity};
-use crate::report::{Finding, Report, Summary, Verdict};
+use crate::messages::text;
+use crate::policy::Policy;
+use crate::recipients::Analysis;
+use crate::report::Report;
+use crate::vocabulary::{Finding, RuleId, Severity, Summary, Verdict};
 
-pub(crate) use recipients::{Analysis, Class};
+macro_rules! declare_rule_modules {
+    ($( $(#[doc = $doc:literal])* $module:ident => $variant:ident, $id:literal, $severity:ident; )*) => {
+        $( mod $module; )*
 
-/// A rule's stable id: it appears in JSON reports, in the policy and in the docs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RuleId {
-    /// Recipients exposed to each other in To/Cc, counted as parties.
-    VisibleRecipients,
-    /// A domain the policy blocks.
-    BlockedRecipient,
-    /// A throwaway mail domain.
-    DisposableRecipient,
-    /// A private freemail or consumer-ISP mailbox.
-    FreemailRecipient,
-    /// A recipient entry that is not a usable address (no valid domain).
-    InvalidRecipient,
-    /// How many external organizations get the mail (like a MailTip).
-    ExternalRecipients,
-    /// An executable or script attached.
-    AttachmentDangerousType,
-    /// A file name that hides its real type.
-    AttachmentDisguisedName,
-    /// Attachments over the policy's size limit.
-    AttachmentTooLarge,
+        /// Runs one rule at `severity` (never `off`) and gives its findings the rule's
+        /// title and reason.
+        fn run(rule: RuleId, context: &Context<'_>, severity: Severity) -> Vec<Finding> {
+            let (mut findings, title, why) = match rule {
+                $(RuleId::$variant => ($module::check(context, severity), $module::TITLE, $module::WHY),)*
+            };
+            if !findings.is_empty() {
+                let (title, why) = (text(title, &[]), text(why, &[]));
+                for finding in &mut findings {
+                    finding.title = title.clone();
+                    finding.why = why.clone();
+                }
+            }
+            findings
+        }
+
+        /// Every rule's headline and reason keys, for the catalogue tests.
+        #[cfg(test)]
+        pub(crate) const TITLES_AND_REASONS: &[(RuleId, &str, &str)] =
+            &[$((RuleId::$variant, $module::TITLE, $module::WHY)),*];
+    };
 }
 
-/// One row of the rule table.
-struct Rule {
-    id: RuleId,
-    name: &'static str,
-    default_severity: Severity,
-    run: fn(&Context<'_>, Severity) -> Vec<Finding>,
-}
-
-/// The rules in the order reports list them (within one severity) and docs describe
-/// them.
-const RULES: &[Rule] = &[
-    Rule {
-        id: RuleId::VisibleRecipients,
-        name: "visible-recipients",
-        default_severity: Severity::Block,
-        run: recipients::visible_recipients,
-    },
-    Rule {
-        id: RuleId::BlockedRecipient,
-        name: "blocked-recipient",
-        default_severity: Severity::Block,
-        run: recipients::blocked_recipient,
-    },
-    Rule {
-        id: RuleId::DisposableRecipient,
-        name: "disposable-recipient",
-        default_severity: Severity::Block,
-        run: recipients::disposable_recipient,
-    },
-    Rule {
-        id: RuleId::FreemailRecipient,
-        name: "freemail-recipient",
-        default_severity: Severity::Warn,
-        run: recipients::freemail_recipient,
-    },
-    Rule {
-        id: RuleId::InvalidRecipient,
-        name: "invalid-recipient",
-        default_severity: Severity::Warn,
-        run: recipients::invalid_recipient,
-    },
-    Rule {
-        id: RuleId::ExternalRecipients,
-        name: "external-recipients",
-        default_severity: Severity::Info,
-        run: recipients::external_recipients,
-    },
-    Rule {
-        id: RuleId::AttachmentDangerousType,
-        name: "attachment-dangerous-type",
-        default_severity: Severity::Block,
-        run: attachments::dangerous_type,
-    },
-    Rule {
-        id: RuleId::AttachmentDisguisedName,
-        name: "attachment-disguised-name",
-        default_severity: Severity::Block,
-        run: attachments::disguised_name,
-    },
-    Rule {
-        id: RuleId::AttachmentTooLarge,
-        name: "attachment-too-large",
-        default_severity: Severity::Warn,
-        run: attachments::too_large,
-    },
-];
-
-impl RuleId {
-    /// Every rule, in table order.
-    pub const ALL: [RuleId; 9] = [
-        RuleId::VisibleRecipients,
-        RuleId::BlockedRecipient,
-        RuleId::DisposableRecipient,
-        RuleId::FreemailRecipient,
-        RuleId::InvalidRecipient,
-        RuleId::ExternalRecipients,
-        RuleId::AttachmentDangerousType,
-        RuleId::AttachmentDisguisedName,
-        RuleId::AttachmentTooLarge,
-    ];
-
-    fn rule(self) -> &'static Rule {
-        // RULES lists every id; the test below keeps it that way.
-        RULES
-            .iter()
-            .find(|rule| rule.id == self)
-            .unwrap_or(&RULES[0])
-    }
-
-    /// The stable id, e.g. `"visible-recipients"`.
-    pub fn id(self) -> &'static str {
-        self.rule().name
-    }
-
-    /// The severity when the policy does not set one.
-    pub fn default_severity(self) -> Severity {
-        self.rule().default_severity
-    }
-
-    /// Looks a rule up by its id.
-    pub fn from_id(id: &str) -> Option<RuleId> {
-        RULES
-            .iter()
-            .find(|rule| rule.name == id)
-            .map(|rule| rule.id)
-    }
-}
-
-impl std::fmt::Display for RuleId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.id())
-    }
-}
+rule_registry!(declare_rule_modules);
 
 /// What every rule sees: the draft, the policy, and the recipient analysis and its
 /// counts, each done once per check.
@@ -159,27 +55,33 @@ pub(crate) struct Context<'a> {
     pub(crate) summary: Summary,
 }
 
+impl<'a> Context<'a> {
+    fn new(draft: &'a Draft, policy: &'a Policy) -> Context<'a> {
+        let analysis = Analysis::new(draft, policy);
+        Context {
+            draft,
+            policy,
+            summary: analysis.summary(),
+            analysis,
+        }
+    }
+}
+
 /// Checks a draft against a policy.
 ///
 /// Pure and deterministic: the same draft and policy give the same report, byte for
 /// byte once serialized, in every front end.
 pub fn check(draft: &Draft, policy: &Policy) -> Report {
-    let analysis = Analysis::new(draft, policy);
-    let context = Context {
-        draft,
-        policy,
-        summary: analysis.summary(),
-        analysis,
-    };
-    let mut findings: Vec<Finding> = RULES
-        .iter()
+    let context = Context::new(draft, policy);
+    let mut findings: Vec<Finding> = RuleId::ALL
+        .into_iter()
         .filter_map(|rule| {
-            let severity = policy.severity.get(rule.id);
-            (severity != Severity::Off).then(|| (rule.run)(&context, severity))
+            let severity = policy.severity.get(rule);
+            (severity != Severity::Off).then(|| run(rule, &context, severity))
         })
         .flatten()
         .collect();
-    // Stable sort: worst first, table order within a severity.
+    // Stable sort: worst first, registry order within a severity.
     findings.sort_by_key(|finding| std::cmp::Reverse(finding.severity));
     let verdict = findings
         .iter()
@@ -189,18 +91,68 @@ pub fn check(draft: &Draft, policy: &Policy) -> Report {
     Report::new(verdict, findings, context.summary, policy)
 }
 
+/// What the rules' own tests use: one rule run over a draft and a policy given as JSON.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    /// The findings of `rule` alone, at the policy's severity for it.
+    pub(crate) fn findings(rule: RuleId, draft: &str, policy: &str) -> Vec<Finding> {
+        let draft = Draft::from_json(draft).unwrap();
+        let policy = Policy::from_json(policy).unwrap();
+        let context = Context::new(&draft, &policy);
+        let severity = policy.severity.get(rule);
+        assert_ne!(severity, Severity::Off, "{rule} is off in this policy");
+        run(rule, &context, severity)
+    }
+
+    /// A draft from `me@corp.example` to these addresses (To), as JSON.
+    pub(crate) fn to(addresses: &[&str]) -> String {
+        let to: Vec<String> = addresses
+            .iter()
+            .map(|a| format!("{{\"address\":\"{a}\"}}"))
+            .collect();
+        format!(
+            "{{\"from\":{{\"address\":\"me@corp.example\"}},\"to\":[{}]}}",
+            to.join(",")
+        )
+    }
+
+    /// A draft with these attachments (JSON objects), as JSON.
+    pub(crate) fn attachments(attachments: &[&str]) -> String {
+        format!(
+            "{{\"from\":{{\"address\":\"me@corp.example\"}},\"attachments\":[{}]}}",
+            attachments.join(",")
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn table_and_ids_agree() {
-        assert_eq!(RULES.len(), RuleId::ALL.len());
-        for (rule, id) in RULES.iter().zip(RuleId::ALL) {
-            assert_eq!(rule.id, id);
-            let json = serde_json::to_string(&id).unwrap();
-            assert_eq!(json, format!("\"{}\"", rule.name));
-            assert_eq!(RuleId::from_id(rule.name), Some(id));
+    fn every_rule_has_its_title_and_reason_keys() {
+        for (rule, title, why) in TITLES_AND_REASONS {
+            assert_eq!(*title, format!("rule.{}.title", rule.id()));
+            assert_eq!(*why, format!("rule.{}.why", rule.id()));
         }
+        assert_eq!(TITLES_AND_REASONS.len(), RuleId::ALL.len());
+    }
+
+    #[test]
+    fn findings_come_worst_first_with_titles() {
+        let draft = Draft::from_json(
+            r#"{"from":{"address":"me@corp.example"},
+                "to":[{"address":"a@mailinator.com"},{"address":"b@gmail.com"}]}"#,
+        )
+        .unwrap();
+        let report = check(&draft, &Policy::default());
+        assert_eq!(report.verdict, Verdict::Block);
+        let severities: Vec<Severity> = report.findings.iter().map(|f| f.severity).collect();
+        let mut sorted = severities.clone();
+        sorted.sort_by_key(|s| std::cmp::Reverse(*s));
+        assert_eq!(severities, sorted);
+        assert!(report.findings.iter().all(|f| !f.title.en.is_empty()));
     }
 }

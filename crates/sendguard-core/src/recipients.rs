@@ -1,16 +1,15 @@
-//! Recipient analysis (done once per check) and the recipient rules.
+//! Recipient analysis, done once per check and shared by the recipient rules and the
+//! `move-to-bcc` fix: each distinct recipient with its domain, organization, class
+//! (internal, trusted, external) and the lists it is on, and the parties they form.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::address::Address;
 use crate::domain::{DomainName, organization_of};
 use crate::draft::{Draft, Field};
-use crate::fix::Fix;
 use crate::lists;
-use crate::messages::{Arg, short_list, text};
-use crate::policy::{Policy, Severity};
-use crate::report::{Finding, FixOffer, Summary};
-use crate::rules::{Context, RuleId};
+use crate::policy::Policy;
+use crate::vocabulary::Summary;
 
 /// Where a recipient stands relative to the sender's organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +41,7 @@ impl Recipient {
     /// The party this recipient belongs to: the organization for business domains,
     /// the address itself for private mailboxes (private people do not know each
     /// other) and for addresses without a usable domain.
-    fn party(&self) -> &str {
+    pub(crate) fn party(&self) -> &str {
         match &self.organization {
             Some(organization) if !self.freemail => organization.as_str(),
             _ => &self.key,
@@ -50,7 +49,7 @@ impl Recipient {
     }
 
     /// Exposed to the other visible recipients, and not ours to expose freely.
-    fn exposed(&self) -> bool {
+    pub(crate) fn exposed(&self) -> bool {
         self.visible && self.class == Class::External && !self.is_sender
     }
 }
@@ -137,7 +136,7 @@ impl Analysis {
             .map_or(Class::External, |&index| self.recipients[index].class)
     }
 
-    fn exposed(&self) -> impl Iterator<Item = &Recipient> {
+    pub(crate) fn exposed(&self) -> impl Iterator<Item = &Recipient> {
         self.recipients.iter().filter(|r| r.exposed())
     }
 
@@ -186,153 +185,92 @@ fn domain_facts(text: &str, internal: &[DomainName], policy: &Policy) -> Option<
     })
 }
 
-pub(crate) fn export_offer(policy: &Policy) -> FixOffer {
-    let label = match &policy.newsletter_tool {
-        Some(tool) => text(
-            "fix.export-recipients.tool",
-            &[("tool", Arg::Str(tool.name.clone()))],
-        ),
-        None => text("fix.export-recipients", &[]),
-    };
-    FixOffer {
-        label,
-        action: Fix::ExportRecipients,
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-pub(super) fn visible_recipients(context: &Context<'_>, ceiling: Severity) -> Vec<Finding> {
-    let analysis = &context.analysis;
-    let limits = &context.policy.visible_recipients;
-    let exposed: Vec<String> = analysis.exposed().map(|r| r.key.clone()).collect();
-    let parties = context.summary.visible_parties;
-    let count = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
-    let level = if parties >= count(limits.block_parties)
-        || exposed.len() >= count(limits.block_addresses)
-    {
-        Severity::Block
-    } else if parties >= count(limits.warn_parties) {
-        Severity::Warn
-    } else {
-        return Vec::new();
-    };
-    let mut message = text(
-        "rule.visible-recipients.message",
-        &[
-            ("addresses", Arg::Count(exposed.len())),
-            ("parties", Arg::Count(parties)),
-        ],
-    );
-    if let Some(tool) = &context.policy.newsletter_tool {
-        let hint = text(
-            "rule.visible-recipients.tool",
-            &[("tool", Arg::Str(tool.name.clone()))],
+    fn analysis(draft: &str, policy: &str) -> Analysis {
+        let draft = Draft::from_json(draft).unwrap();
+        Analysis::new(&draft, &Policy::from_json(policy).unwrap())
+    }
+
+    fn recipient<'a>(analysis: &'a Analysis, key: &str) -> &'a Recipient {
+        &analysis.recipients[analysis.by_key[key]]
+    }
+
+    const DRAFT: &str = r#"{"from":{"address":"Me@Corp.example"},
+        "to":[{"address":"A@sales.corp.example"},{"address":"b@partner.example"}],
+        "cc":[{"address":"c@x.firm.co.uk"},{"address":"d@y.firm.co.uk"},{"address":"e@gmail.com"}],
+        "bcc":[{"address":"a@sales.corp.example"},{"address":"f@gmail.com"},{"address":"me@corp.example"},
+               {"address":"broken"}]}"#;
+
+    #[test]
+    fn classes_from_the_sender_and_the_policy() {
+        let plain = analysis(DRAFT, "{}");
+        assert_eq!(plain.class_of("a@sales.corp.example"), Class::Internal);
+        assert_eq!(plain.class_of("b@partner.example"), Class::External);
+        assert_eq!(plain.class_of("broken"), Class::External);
+        assert_eq!(
+            plain.class_of("not-in-the-draft@x.example"),
+            Class::External
         );
-        message.en = format!("{} {}", message.en, hint.en);
-        message.de = format!("{} {}", message.de, hint.de);
+        let trusting = analysis(DRAFT, r#"{"trusted_domains":["partner.example"]}"#);
+        assert_eq!(trusting.class_of("b@partner.example"), Class::Trusted);
+        // The policy's list replaces the sender's organization.
+        let listed = analysis(DRAFT, r#"{"internal_domains":["partner.example"]}"#);
+        assert_eq!(listed.class_of("b@partner.example"), Class::Internal);
+        assert_eq!(listed.class_of("a@sales.corp.example"), Class::External);
     }
-    let mut found = Finding::new(RuleId::VisibleRecipients, level.min(ceiling), message);
-    found.recipients = exposed;
-    found.fixes = vec![
-        FixOffer {
-            label: text("fix.move-to-bcc", &[]),
-            action: Fix::MoveToBcc,
-        },
-        export_offer(context.policy),
-    ];
-    vec![found]
-}
 
-/// A rule that flags recipients one by one and offers to remove them.
-fn flag_recipients(
-    context: &Context<'_>,
-    rule: RuleId,
-    severity: Severity,
-    flagged: impl Fn(&Recipient) -> bool,
-) -> Vec<Finding> {
-    let hits: Vec<&Recipient> = context
-        .analysis
-        .recipients
-        .iter()
-        .filter(|r| flagged(r))
-        .collect();
-    if hits.is_empty() {
-        return Vec::new();
+    #[test]
+    fn a_freemail_sender_makes_nobody_internal() {
+        let draft = r#"{"from":{"address":"me@gmail.com"},"to":[{"address":"x@gmail.com"}]}"#;
+        assert_eq!(
+            analysis(draft, "{}").class_of("x@gmail.com"),
+            Class::External
+        );
     }
-    let keys: Vec<String> = hits.iter().map(|r| r.key.clone()).collect();
-    // Distinct domains in draft order (a set keeps 10,000 hits linear).
-    let mut seen = HashSet::new();
-    let domains: Vec<String> = hits
-        .iter()
-        .filter_map(|hit| hit.domain.as_ref())
-        .filter(|domain| seen.insert(domain.as_str()))
-        .map(|domain| domain.as_str().to_string())
-        .collect();
-    let plural = if hits.len() == 1 { "one" } else { "other" };
-    let message = text(
-        &format!("rule.{}.message.{plural}", rule.id()),
-        &[
-            ("count", Arg::Count(hits.len())),
-            ("addresses", short_list(&keys, 3)),
-            ("domains", short_list(&domains, 3)),
-        ],
-    );
-    let mut found = Finding::new(rule, severity, message);
-    found.fixes = vec![FixOffer {
-        label: text("fix.remove-recipient", &[]),
-        action: Fix::RemoveRecipient {
-            addresses: keys.clone(),
-        },
-    }];
-    found.recipients = keys;
-    vec![found]
-}
 
-pub(super) fn blocked_recipient(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
-    flag_recipients(context, RuleId::BlockedRecipient, severity, |r| r.blocked)
-}
-
-pub(super) fn disposable_recipient(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
-    flag_recipients(context, RuleId::DisposableRecipient, severity, |r| {
-        r.disposable
-    })
-}
-
-pub(super) fn freemail_recipient(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
-    flag_recipients(context, RuleId::FreemailRecipient, severity, |r| {
-        r.freemail && !r.disposable && !r.is_sender
-    })
-}
-
-pub(super) fn invalid_recipient(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
-    flag_recipients(context, RuleId::InvalidRecipient, severity, |r| {
-        r.domain.is_none()
-    })
-}
-
-pub(super) fn external_recipients(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
-    let summary = &context.summary;
-    if summary.external_addresses == 0 {
-        return Vec::new();
+    #[test]
+    fn recipients_are_distinct_and_visible_anywhere_counts() {
+        let analysis = analysis(DRAFT, "{}");
+        assert_eq!(analysis.recipients.len(), 8);
+        assert!(recipient(&analysis, "a@sales.corp.example").visible);
+        assert!(!recipient(&analysis, "f@gmail.com").visible);
+        assert!(recipient(&analysis, "me@corp.example").is_sender);
+        assert!(recipient(&analysis, "e@gmail.com").freemail);
     }
-    let plural = match (summary.external_addresses, summary.external_organizations) {
-        (1, _) => "one",
-        (_, 1) => "one-organization",
-        _ => "other",
-    };
-    let message = text(
-        &format!("rule.external-recipients.message.{plural}"),
-        &[
-            ("addresses", Arg::Count(summary.external_addresses)),
-            ("organizations", Arg::Count(summary.external_organizations)),
-        ],
-    );
-    let mut found = Finding::new(RuleId::ExternalRecipients, severity, message);
-    found.recipients = context
-        .analysis
-        .recipients
-        .iter()
-        .filter(|r| r.class != Class::Internal)
-        .map(|r| r.key.clone())
-        .collect();
-    vec![found]
+
+    #[test]
+    fn parties_are_organizations_or_single_private_mailboxes() {
+        let analysis = analysis(DRAFT, "{}");
+        assert_eq!(recipient(&analysis, "c@x.firm.co.uk").party(), "firm.co.uk");
+        assert_eq!(recipient(&analysis, "d@y.firm.co.uk").party(), "firm.co.uk");
+        assert_eq!(recipient(&analysis, "e@gmail.com").party(), "e@gmail.com");
+        assert_eq!(recipient(&analysis, "broken").party(), "broken");
+        let summary = analysis.summary();
+        assert_eq!(
+            summary,
+            Summary {
+                recipients: 8,
+                visible: 5,
+                // b, c, d, e, f, broken.
+                external_addresses: 6,
+                // partner.example, firm.co.uk, e@gmail.com, f@gmail.com, broken.
+                external_organizations: 5,
+                // partner.example, firm.co.uk, e@gmail.com.
+                visible_parties: 3,
+            }
+        );
+    }
+
+    #[test]
+    fn blocked_applies_outside_only() {
+        let analysis = analysis(
+            DRAFT,
+            r#"{"blocked_domains":["firm.co.uk","corp.example"]}"#,
+        );
+        assert!(recipient(&analysis, "c@x.firm.co.uk").blocked);
+        assert!(!recipient(&analysis, "a@sales.corp.example").blocked);
+    }
 }
