@@ -48,6 +48,7 @@ function keysNamedIn(files) {
     const text = readFileSync(join(ROOT, file), "utf8");
     for (const match of text.matchAll(pattern)) {
       const key = match[0].slice(1, -1);
+      if (/\.(m?js|cjs|json|css|html)$/.test(key)) continue; // a file name, not a key
       if (!keys.has(key)) keys.set(key, file);
     }
     for (const match of text.matchAll(/data-i18n(?:-attr)?="([^"]+)"/g)) {
