@@ -146,7 +146,7 @@ before(async () => {
   server = await startPolicyServer();
   // Rows run side by side: most of them wait for a time limit.
   const queue = [...ROWS];
-  const workers = Array.from({ length: 12 }, async () => {
+  const workers = Array.from({ length: 4 }, async () => {
     for (let row = queue.shift(); row; row = queue.shift()) {
       results.set(row.name, await runScenario(row.scenario, server, bundle));
     }
