@@ -16,6 +16,12 @@ Sources (fetched with the registries' own clients into a temporary directory):
   disposable.txt                        PyPI `disposable-email-domains` wheel (the
                                         disposable-email-domains blocklist, CC0 upstream)
   freemail-core.txt                     hand-curated in this repository; only validated here
+  attachment-types-outlook.txt          Microsoft's "Blocked attachments in Outlook" page and
+  attachment-types-gmail.txt            Google's "File types blocked in Gmail" page, transcribed
+                                        by hand (no registry publishes them); validated here
+  attachment-types-launchers.txt        curated: macOS/Linux launchers, Windows types the
+                                        vendor lists miss; validated here
+  attachment-types-macro.txt            curated: macro-enabled Office formats; validated here
 
 Classification rules enforced here, so the core never has to break ties:
   * a domain is never both freemail and disposable. The curated freemail list wins
@@ -62,7 +68,50 @@ FILES = (
     "freemail-extra.txt",
     "disposable.txt",
     "freemail-extra.LICENSE.md",
+    "attachment-types-outlook.txt",
+    "attachment-types-gmail.txt",
+    "attachment-types-launchers.txt",
+    "attachment-types-macro.txt",
 )
+# The attachment-type lists: where each comes from, and its licence. Vendor pages are not
+# in any registry, so these are transcribed by hand and checked here, not downloaded.
+TYPE_SOURCES = {
+    "attachment-types-outlook.txt": (
+        "Microsoft, \"Blocked attachments in Outlook\", support.microsoft.com/en-us/office/"
+        "blocked-attachments-in-outlook-434752e1-02d3-4e90-9124-8b81e49a8519 (read 2026-11-30)",
+        "facts from Microsoft; file Apache-2.0 (sendguard)",
+    ),
+    "attachment-types-gmail.txt": (
+        "Google, \"File types blocked in Gmail\", support.google.com/mail/answer/6590 (read 2026-11-30)",
+        "facts from Google; file Apache-2.0 (sendguard)",
+    ),
+    "attachment-types-launchers.txt": ("hand-curated (sendguard)", "Apache-2.0 (sendguard)"),
+    "attachment-types-macro.txt": ("hand-curated (sendguard)", "Apache-2.0 (sendguard)"),
+}
+DANGEROUS_TYPE_FILES = (
+    "attachment-types-outlook.txt",
+    "attachment-types-gmail.txt",
+    "attachment-types-launchers.txt",
+)
+# Endings that come as a family: if one of them is dangerous, all are (the checker must
+# not block msh1 and pass msh2). Checked against the union of the dangerous-type lists.
+TYPE_FAMILIES = (
+    ("ps1", "ps2"), ("ps1xml", "ps2xml"), ("psc1", "psc2"), ("psd1", "psm1"),
+    ("msh", "msh1", "msh2"), ("mshxml", "msh1xml", "msh2xml"),
+    ("js", "jse", "mjs"), ("vb", "vbe", "vbs"), ("ws", "wsc", "wsf", "wsh"),
+    ("msi", "msp", "mst", "msu"), ("msix", "msixbundle", "appx", "appxbundle", "appinstaller"),
+    ("vhd", "vhdx", "iso", "img"), ("py", "pyc", "pyo", "pyw", "pyz", "pyzw"),
+    ("mad", "maf", "mag", "mam", "maq", "mar", "mas", "mat", "mau", "mav", "maw"),
+    ("mda", "mdb", "mde", "mdt", "mdw", "mdz"), ("ade", "adp"),
+    ("diagcab", "diagcfg", "diagpkg"), ("ex", "ex_", "exe"),
+    ("url", "website", "webloc", "inetloc", "fileloc"),
+    ("sh", "bash", "zsh", "ksh", "csh", "command", "tool"),
+    ("scpt", "scptd", "applescript"), ("pkg", "mpkg", "dmg", "app"),
+    ("deb", "rpm", "snap", "flatpakref", "appimage", "run", "desktop"),
+    ("theme", "themepack", "desktopthemepackfile"),
+    ("library-ms", "search-ms", "searchconnector-ms", "settingcontent-ms", "appcontent-ms"),
+)
+ENDING = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Licence texts vendored next to the lists they cover (MIT asks for its notice to travel
 # with copies). They have no entries; their row shows "-".
 LICENCE_FILES = ("freemail-extra.LICENSE.md",)
@@ -141,7 +190,7 @@ def count_entries(name: str, data: bytes) -> int:
         return sum(psl_rules(text))
     if name == "test_psl.txt":
         return psl_tests(text)
-    return len(list_entries(text))
+    return len(list_entries(text))  # domains, or attachment-type endings
 
 
 def render_list(domains: set[str]) -> bytes:
@@ -215,6 +264,60 @@ def validate_core(data: bytes) -> set[str]:
     if not seen:
         raise DataError("freemail-core.txt: no domains")
     return set(seen)
+
+
+def validate_types(name: str, data: bytes) -> list[str]:
+    """An attachment-type list: ASCII endings without the dot, lowercase, each group
+    (run of lines between comments) sorted, no duplicates. Returns the endings."""
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError as e:
+        raise DataError(f"{name}: not ASCII ({e})") from None
+    problems = []
+    seen: dict[str, int] = {}
+    group: list[str] = []
+    for n, line in enumerate(text.splitlines() + ["#"], 1):
+        if not line.strip() or line.startswith("#"):
+            if group != sorted(group):
+                problems.append(f"group ending before line {n} is not sorted")
+            group = []
+            continue
+        if not ENDING.match(line):
+            problems.append(f"line {n}: not a lowercase ending without a dot: {line!r}")
+        if line in seen:
+            problems.append(f"line {n}: duplicate of line {seen[line]}: {line!r}")
+        seen.setdefault(line, n)
+        group.append(line)
+    if not text.endswith("\n"):
+        problems.append("no final newline")
+    if problems:
+        raise DataError(f"{name}:\n  " + "\n  ".join(problems))
+    if len(seen) < 10:
+        raise DataError(f"{name}: only {len(seen)} endings")
+    return list(seen)
+
+
+def check_types(lists: dict[str, list[str]]) -> list[str]:
+    """The type lists agree with each other: the curated list repeats nothing the vendor
+    lists have, macro formats are not also "dangerous", families are complete."""
+    errors = []
+    vendor = set(lists.get("attachment-types-outlook.txt", [])) | set(
+        lists.get("attachment-types-gmail.txt", []))
+    curated = set(lists.get("attachment-types-launchers.txt", []))
+    if vendor & curated:
+        errors.append("attachment-types-launchers.txt repeats endings a vendor list has: "
+                      f"{sorted(vendor & curated)}")
+    dangerous = vendor | curated
+    macro = set(lists.get("attachment-types-macro.txt", []))
+    if dangerous & macro:
+        errors.append(f"attachment-types-macro.txt and the dangerous lists share {sorted(dangerous & macro)}")
+    for family in TYPE_FAMILIES:
+        listed = [e for e in family if e in dangerous]
+        if listed and len(listed) != len(family):
+            missing = [e for e in family if e not in dangerous]
+            errors.append(f"family {family}: {listed} are dangerous but {missing} are not; "
+                          "add them to attachment-types-launchers.txt")
+    return errors
 
 
 # --------------------------------------------------------------------------- upstream
@@ -350,7 +453,7 @@ its row (sha256 of the file's bytes, entry count, size in bytes).
 
 Total: {total} bytes raw. "refreshed" is the date the file's content last changed.
 Entries: PSL rules (ICANN + PRIVATE), active `checkPublicSuffix()` test vectors,
-or domains (one per line, `#` comments and blank lines not counted).
+domains, or file endings (one per line, `#` comments and blank lines not counted).
 
 ## Notes
 
@@ -369,6 +472,11 @@ or domains (one per line, `#` comments and blank lines not counted).
   list and two disposable-domain lists.
 - `disposable.txt`: CC0 1.0 upstream (github.com/disposable-email-domains/disposable-email-domains).
   The PyPI wrapper wheel we take it from declares MIT for its Python packaging code.
+- `attachment-types-outlook.txt`, `attachment-types-gmail.txt`: lists of file endings
+  (facts) read off Microsoft's and Google's help pages; no text of the pages is copied.
+  The files are sendguard's (Apache-2.0).
+- `attachment-types-launchers.txt`, `attachment-types-macro.txt`: written for sendguard
+  (Apache-2.0).
 
 ## How to refresh
 
@@ -382,6 +490,14 @@ package's install script would fetch its lists from the internet. Review the dif
 (especially domains that moved between lists), run the core's tests, commit.
 To change the curated list, edit `freemail-core.txt` (keep groups sorted) and re-run
 the script; it validates the list and removes curated domains from `disposable.txt`.
+
+The attachment-type lists are not in any registry. To refresh them, open the two pages
+named in their rows, compare the lists with `attachment-types-outlook.txt` and
+`attachment-types-gmail.txt`, edit (one ending per line, sorted, the "read" date in the
+header and in `TYPE_SOURCES` of the script), and re-run the script. It checks that
+related endings come as families (`msh1` and `msh2`, `ps1xml` and `ps2xml`, …): a
+family with a gap is an error that names the ending to add to
+`attachment-types-launchers.txt`.
 """
 
 
@@ -450,7 +566,13 @@ def refresh(args: argparse.Namespace) -> int:
             path.write_bytes(data)
             log(f"{name}: written")
 
-    upstream = {
+    type_lists = {name: validate_types(name, (DATA / name).read_bytes()) for name in TYPE_SOURCES}
+    type_errors = check_types(type_lists)
+    if type_errors:
+        raise DataError("attachment-type lists:\n  " + "\n  ".join(type_errors))
+
+    upstream = {name: source for name, (source, _) in TYPE_SOURCES.items()}
+    upstream |= {
         "public_suffix_list.dat": f"PyPI `{PSL_PKG}` {psl.version}",
         "test_psl.txt": f"PyPI `{PSL_PKG}` {psl.version}",
         "freemail-core.txt": "hand-curated (sendguard)",
@@ -458,7 +580,8 @@ def refresh(args: argparse.Namespace) -> int:
         "disposable.txt": f"PyPI `{DISPOSABLE_PKG}` {disp.version}",
         "freemail-extra.LICENSE.md": f"npm `{EXTRA_PKG}` {extra.version} (LICENSE.md)",
     }
-    licence = {
+    licence = {name: lic for name, (_, lic) in TYPE_SOURCES.items()}
+    licence |= {
         "public_suffix_list.dat": "MPL-2.0",
         "test_psl.txt": "CC0-1.0 (public domain)",
         "freemail-core.txt": "Apache-2.0 (sendguard)",
@@ -571,6 +694,13 @@ def check() -> int:
         if invalid:
             errors.append(f"{name}: invalid host names: {invalid[:10]}")
         lists[name] = entries
+    type_lists: dict[str, list[str]] = {}
+    for name in TYPE_SOURCES:
+        try:
+            type_lists[name] = validate_types(name, (DATA / name).read_bytes())
+        except (OSError, DataError) as e:
+            errors.append(f"{e}\n    (curated: fix it by hand, then re-run the refresh)")
+    errors.extend(check_types(type_lists))
     if "disposable.txt" in lists:
         disp = set(lists["disposable.txt"])
         for name in ("freemail-core.txt", "freemail-extra.txt"):

@@ -13,6 +13,9 @@
 //!   (`*.ck` → `ck`) and exception (`!www.ck` → `www.ck`) rules are searched in small
 //!   tables. Comments (more than half the file) are dropped.
 //! - `freemail.txt`, `disposable.txt`: the vendored lists, lower-cased and deduplicated.
+//! - `dangerous_types.txt`: the union of the vendored attachment-type lists (Outlook's,
+//!   Gmail's, sendguard's launchers), endings without the dot; `macro_types.txt`: the
+//!   macro-enabled Office formats.
 //! - `messages.rs`: the catalogue entries the core itself renders (`rule.*`, `fix.*`,
 //!   `reason.*`, `verdict.*`), as a sorted array; the front ends' UI strings stay out.
 
@@ -37,6 +40,24 @@ fn main() {
             )
         })
         .and_then(|()| domain_list(&out, "disposable.txt", &["data/disposable.txt"]))
+        .and_then(|()| {
+            type_list(
+                &out,
+                "dangerous_types.txt",
+                &[
+                    "data/attachment-types-outlook.txt",
+                    "data/attachment-types-gmail.txt",
+                    "data/attachment-types-launchers.txt",
+                ],
+            )
+        })
+        .and_then(|()| {
+            type_list(
+                &out,
+                "macro_types.txt",
+                &["data/attachment-types-macro.txt"],
+            )
+        })
         .and_then(|()| messages(&out));
     if let Err(error) = result {
         // An empty list would silently make every domain its own organization: fail.
@@ -119,6 +140,35 @@ fn domain_list(out: &Path, name: &str, sources: &[&str]) -> Result<(), String> {
         ));
     }
     write(out, name, &sorted_lines(domains))
+}
+
+/// File endings, one per line (`#` comments and blank lines skipped), merged.
+fn type_list(out: &Path, name: &str, sources: &[&str]) -> Result<(), String> {
+    let mut endings = Vec::new();
+    for source in sources {
+        for line in read(source)?.lines() {
+            let entry = line.split('#').next().unwrap_or("").trim();
+            if entry.is_empty() {
+                continue;
+            }
+            if !entry
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+            {
+                return Err(format!(
+                    "{source}: {entry:?} is not a lowercase ending without a dot"
+                ));
+            }
+            endings.push(entry.to_string());
+        }
+    }
+    if endings.len() < 10 {
+        return Err(format!(
+            "{name}: only {} endings; are the lists complete?",
+            endings.len()
+        ));
+    }
+    write(out, name, &sorted_lines(endings))
 }
 
 fn messages(out: &Path) -> Result<(), String> {

@@ -64,6 +64,36 @@ export function corpusCases() {
     });
 }
 
+/** Lists longer than this are summarised in the expected files (as in tests/corpus.rs). */
+const LONG_LIST = 25;
+
+function list(items) {
+  if (items.length <= LONG_LIST) return items;
+  return { count: items.length, first: items.slice(0, 5), last: items[items.length - 1] };
+}
+
+/**
+ * The part of a report the golden files keep (tests/corpus.rs `structure`): verdict,
+ * summary, override, and per finding its rule, severity, recipients, attachment and
+ * fix actions; no prose.
+ */
+export function reportStructure(report) {
+  return {
+    verdict: report.verdict,
+    summary: report.summary,
+    override: report.override,
+    findings: report.findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      recipients: list(f.recipients),
+      attachment: f.attachment,
+      fixes: f.fixes.map(({ action }) =>
+        action.kind === "remove-recipient" ? { kind: action.kind, addresses: list(action.addresses) } : action,
+      ),
+    })),
+  };
+}
+
 /** Runs `tests/node/fallback-runner.mjs` under `node --jitless` (no WebAssembly global). */
 export function runJitless(job) {
   const out = run(process.execPath, ["--jitless", join(ROOT, "tests/node/fallback-runner.mjs")], {

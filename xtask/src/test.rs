@@ -34,6 +34,10 @@ const STEPS: &[Step] = &[
         run: cargo_test,
     },
     Step {
+        name: "mime oracle",
+        run: mime_oracle,
+    },
+    Step {
         name: "fuzz smoke",
         run: fuzz_smoke,
     },
@@ -127,7 +131,34 @@ fn rustdoc() -> Result<(), String> {
 }
 
 fn cargo_test() -> Result<(), String> {
+    // The CLI's resource tests measure peak memory with GNU time.
+    crate::tools::ensure_apt("time", &["time"])?;
     run::cargo(&["test", "--workspace", "--locked"])
+}
+
+/// The differential test of the `.eml` reader: recipients and attachment names of a
+/// vendored corpus of real-world messages (tests/mime-oracle/corpus, sources in its
+/// SOURCES.md) against Python's `email` package, the outside oracle. Disagreements
+/// must be listed, with the reason, in tests/mime-oracle/disagreements.txt.
+fn mime_oracle() -> Result<(), String> {
+    run::cargo(&[
+        "build",
+        "--locked",
+        "-p",
+        "sendguard-core",
+        "--features",
+        "legacy-charsets",
+        "--example",
+        "read_eml",
+    ])?;
+    let root = run::root();
+    let binary = root.join("target/debug/examples/read_eml");
+    run::run_in(
+        &root,
+        "python3",
+        &["tests/mime-oracle/compare.py", &binary.to_string_lossy()],
+        &[],
+    )
 }
 
 /// The site (landing page, playground, policy editor, docs) in Debian's Chromium, served
@@ -170,8 +201,28 @@ pub(crate) fn fuzz(seconds: u64) -> Result<(), String> {
         ("policy", "tests/corpus", ".policy.json", 64 * 1024),
         ("policy", "fuzz/seeds/policy", "", 64 * 1024),
         ("draft_json", "fuzz/seeds/draft_json", "", 64 * 1024),
+        (
+            "eml",
+            "tests/mime-oracle/corpus/mail-parser",
+            ".eml",
+            64 * 1024,
+        ),
+        (
+            "attachment_files",
+            "fuzz/seeds/attachment_files",
+            "",
+            64 * 1024,
+        ),
+        ("address_header", "fuzz/seeds/address_header", "", 64 * 1024),
     ];
-    const TARGETS: [&str; 4] = ["eml", "address_list", "policy", "draft_json"];
+    const TARGETS: [&str; 6] = [
+        "eml",
+        "address_list",
+        "policy",
+        "draft_json",
+        "attachment_files",
+        "address_header",
+    ];
     // What cargo-fuzz passes, minus `-Zsanitizer=address` (nightly only). Rust code
     // is memory-safe without it; the coverage feedback is what makes fuzzing work.
     const FLAGS: &[&str] = &[

@@ -38,10 +38,22 @@ impl Address {
         self.address.trim().to_lowercase()
     }
 
-    /// The domain part (after the last `@`), if there is one.
+    /// The domain part (after the last `@`), if the entry is one plausible address.
+    ///
+    /// An entry that holds several addresses (`a@x.de b@y.de`, `a@x.de, b@y.de`) has no
+    /// domain: it is one unusable entry, never one valid recipient at the last domain.
+    /// A quoted local part (`"john doe"@a.example`) may hold anything.
     pub fn domain(&self) -> Option<&str> {
         let (local, domain) = self.address.trim().rsplit_once('@')?;
-        (!local.is_empty() && !domain.is_empty()).then_some(domain)
+        let quoted = local.len() >= 2 && local.starts_with('"') && local.ends_with('"');
+        let plain_local = !local.contains(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '@' | '<' | '>' | ',' | ';' | ':' | '(' | ')' | '[' | ']' | '"' | '\\'
+                )
+        });
+        (!local.is_empty() && !domain.is_empty() && (quoted || plain_local)).then_some(domain)
     }
 }
 
@@ -237,5 +249,11 @@ mod tests {
         assert_eq!(a.domain(), Some("Example.COM"));
         assert_eq!(Address::new("@x.de").domain(), None);
         assert_eq!(Address::new("anna@").domain(), None);
+        assert_eq!(Address::new("a@x.de b@y.de").domain(), None);
+        assert_eq!(Address::new("a@x.de, b@y.de").domain(), None);
+        assert_eq!(
+            Address::new("\"john doe\"@a.example").domain(),
+            Some("a.example")
+        );
     }
 }

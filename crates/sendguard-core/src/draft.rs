@@ -14,6 +14,15 @@ pub const MAX_INPUT_BYTES: usize = 100 * 1024 * 1024;
 /// every client while keeping a hostile input from turning into a hang.
 pub const MAX_RECIPIENTS: usize = 100_000;
 
+/// The most attachments a draft may have. Exchange Online accepts 250 per message;
+/// 1,000 leaves room for every client while keeping three million attachments in a
+/// 63 MB draft from turning into a minute of work and gigabytes of memory.
+pub const MAX_ATTACHMENTS: usize = 1_000;
+
+/// The most `not_inspected` entries a draft may have: one per attachment, per
+/// recipient (a list that could not be expanded) and the body. Each becomes a finding.
+pub const MAX_NOT_INSPECTED: usize = MAX_ATTACHMENTS + MAX_RECIPIENTS + 1;
+
 /// A message about to be sent.
 ///
 /// Built by a front end from its mail client's API ([`Draft::from_json`]) or from a
@@ -134,6 +143,11 @@ impl Reason {
 pub struct Attachment {
     /// The file name as the recipient will see it.
     pub name: String,
+    /// Other names the same file carries (a MIME part can name itself differently in
+    /// `filename*`, `filename` and `name`; clients differ in which they show). The
+    /// attachment rules check every one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_names: Vec<String>,
     /// The declared media type (`application/pdf`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
@@ -177,6 +191,7 @@ impl Draft {
                 "the draft is empty: expected a JSON object",
             ));
         }
+        crate::limits::json_census(text)?;
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let draft: Draft =
             serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -247,6 +262,24 @@ impl Draft {
                 ),
             ));
         }
+        let count = self.attachments.len();
+        if count > MAX_ATTACHMENTS {
+            return Err(InputError::new(
+                InputErrorKind::TooLarge,
+                format!(
+                    "the draft has {count} attachments; the checker accepts at most {MAX_ATTACHMENTS}"
+                ),
+            ));
+        }
+        let count = self.not_inspected.len();
+        if count > MAX_NOT_INSPECTED {
+            return Err(InputError::new(
+                InputErrorKind::TooLarge,
+                format!(
+                    "the draft has {count} not_inspected entries; the checker accepts at most {MAX_NOT_INSPECTED}"
+                ),
+            ));
+        }
         Ok(())
     }
 }
@@ -291,10 +324,12 @@ mod base64_content {
         deserializer: D,
     ) -> Result<Option<Vec<u8>>, D::Error> {
         let text: Option<String> = Option::deserialize(deserializer)?;
-        text.map(|text| {
-            let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        text.map(|mut text| {
+            // In place: a second copy of a 60 MB attachment would be the peak of the
+            // whole check.
+            text.retain(|c| !c.is_ascii_whitespace());
             STANDARD
-                .decode(compact)
+                .decode(text)
                 .map_err(|error| serde::de::Error::custom(format!("not base64: {error}")))
         })
         .transpose()

@@ -1,17 +1,19 @@
-//! Reading a draft from a saved message (`.eml`, RFC 5322 + MIME).
+//! Reading a draft from a saved message (`.eml`, RFC 5322 + MIME), through the MIME
+//! reader in [`crate::mime`], which reads it the way the recipient's client will.
 
-use mail_parser::{Addr, Address as ParsedAddress, MessageParser, MimeHeaders as _};
-
-use crate::address::Address;
-use crate::draft::{Attachment, Draft, MAX_INPUT_BYTES, too_large};
+use crate::draft::{Attachment, Draft, MAX_INPUT_BYTES, NotInspected, Part, Reason, too_large};
 use crate::error::{InputError, InputErrorKind};
+use crate::mime;
 
 impl Draft {
     /// Reads a draft from an `.eml` file.
     ///
-    /// Display names are decoded (RFC 2047, UTF-8 headers), group syntax is kept in
-    /// [`Address::group`], attachment names follow RFC 2231. Attachment content is
-    /// kept so that rules can look inside it.
+    /// Every `To`, `Cc` and `Bcc` field counts, and `Resent-To`/`Resent-Cc`/`Resent-Bcc`
+    /// with them. Display names are decoded (RFC 2047, UTF-8 headers), group syntax is
+    /// kept in [`Address::group`](crate::Address::group), attachment names follow
+    /// RFC 2231, and a part with several names keeps all of them
+    /// ([`Attachment::other_names`]). Attachment content is kept so that rules can look
+    /// inside it (forwarded messages and archives included).
     ///
     /// ```
     /// use sendguard_core::Draft;
@@ -30,100 +32,59 @@ impl Draft {
                 "the message is empty: expected mail headers (From:, To:, …)",
             ));
         }
-        let message = MessageParser::new().parse(bytes).ok_or_else(|| {
-            InputError::new(
-                InputErrorKind::Syntax,
-                "not a mail message: no header block found",
-            )
-        })?;
-        if message.headers().is_empty() {
+        crate::limits::eml_census(bytes)?;
+        let (fields, _) = mime::header::split(bytes);
+        if fields.is_empty() {
             return Err(InputError::new(
                 InputErrorKind::Syntax,
                 "not a mail message: the first line is not a header (`Name: value`)",
             ));
         }
-        let addresses = |list: Option<&ParsedAddress<'_>>| list.map(convert).unwrap_or_default();
+        let reading = mime::read(bytes);
         let draft = Draft {
-            from: message
-                .from()
-                .and_then(|list| convert(list).into_iter().next()),
-            to: addresses(message.to()),
-            cc: addresses(message.cc()),
-            bcc: addresses(message.bcc()),
-            subject: message.subject().unwrap_or_default().to_string(),
-            body: message
-                .body_text(0)
-                .map(std::borrow::Cow::into_owned)
-                .unwrap_or_default(),
-            attachments: message
-                .attachments()
+            from: reading.from.into_iter().next(),
+            to: reading.to,
+            cc: reading.cc,
+            bcc: reading.bcc,
+            subject: reading.subject,
+            body: reading.body,
+            attachments: reading
+                .files
+                .into_iter()
                 .enumerate()
-                .map(|(index, part)| {
-                    let content = part.contents().to_vec();
-                    Attachment {
-                        name: part
-                            .attachment_name()
-                            .map_or_else(|| format!("attachment-{}", index + 1), str::to_string),
-                        media_type: part.content_type().map(|ct| match ct.subtype() {
-                            Some(subtype) => format!("{}/{subtype}", ct.ctype()),
-                            None => ct.ctype().to_string(),
-                        }),
-                        size: content.len() as u64,
-                        content: Some(content),
-                    }
-                })
+                .map(|(index, file)| attachment(index, file))
                 .collect(),
-            not_inspected: Vec::new(),
+            not_inspected: [
+                (reading.limits.too_deep, Reason::TooDeep),
+                (reading.limits.too_many, Reason::TooMany),
+            ]
+            .into_iter()
+            .filter(|(hit, _)| *hit)
+            .map(|(_, reason)| NotInspected {
+                part: Part::Attachment,
+                name: None,
+                reason,
+            })
+            .collect(),
         };
         draft.within_limits()?;
         Ok(draft)
     }
 }
 
-/// Flattens an address list, keeping each mailbox's group name. Mailboxes without an
-/// address (`To: Hans Müller`, a broken header) keep what the header said, so the user
-/// sees them rather than losing them.
-fn convert(list: &ParsedAddress<'_>) -> Vec<Address> {
-    let mut out = Vec::new();
-    let mut push = |addr: &Addr<'_>, group: Option<&str>| {
-        if let Some(address) = mailbox_address(addr.address.as_deref(), addr.name.as_deref(), group)
-        {
-            out.push(address);
-        }
-    };
-    match list {
-        ParsedAddress::List(mailboxes) => {
-            for mailbox in mailboxes {
-                push(mailbox, None);
-            }
-        }
-        ParsedAddress::Group(groups) => {
-            for group in groups {
-                for mailbox in &group.addresses {
-                    push(mailbox, group.name.as_deref());
-                }
-            }
-        }
+/// A file of the message as an attachment: its first name shown, the others kept.
+fn attachment(index: usize, file: mime::File) -> Attachment {
+    let mut names = file.names.into_iter();
+    let name = names
+        .next()
+        .unwrap_or_else(|| format!("attachment-{}", index + 1));
+    Attachment {
+        name,
+        other_names: names.collect(),
+        media_type: file.media_type,
+        size: file.content.len() as u64,
+        content: Some(file.content),
     }
-    out
-}
-
-fn mailbox_address(
-    address: Option<&str>,
-    name: Option<&str>,
-    group: Option<&str>,
-) -> Option<Address> {
-    let name = name.map(str::trim).filter(|n| !n.is_empty());
-    let address = match address.map(str::trim).filter(|a| !a.is_empty()) {
-        Some(address) => address,
-        // A bare word: keep it as the address, so it is reported as unusable.
-        None => name?,
-    };
-    Some(Address {
-        name: name.filter(|n| *n != address).map(str::to_string),
-        address: address.to_string(),
-        group: group.map(str::to_string),
-    })
 }
 
 #[cfg(test)]

@@ -165,15 +165,25 @@ fn export_recipients(draft: &Draft, policy: &Policy) -> Export {
     }
 }
 
+/// Characters that make a spreadsheet read a cell as a formula when they come first.
+const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
 /// RFC 4180 quoting, plus a guard against spreadsheet formula injection: a display
 /// name like `=HYPERLINK(…)` must stay text when someone opens the file in Excel.
+///
+/// Spreadsheets skip leading blanks before they look for `=`, so ` =1+1` and
+/// `\t@x` are guarded too. Fields holding `;` are quoted as well as those with `,`:
+/// Excel in German and most European locales splits CSV on `;`, and an unquoted
+/// `x;=1+1` would start a new cell that is a formula.
 fn csv_field(value: &str) -> String {
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let after_blanks =
+        value.trim_start_matches(|c: char| c.is_whitespace() && c != '\t' && c != '\r');
+    let guarded = if value.starts_with(FORMULA_STARTS) || after_blanks.starts_with(FORMULA_STARTS) {
         format!("'{value}")
     } else {
         value.to_string()
     };
-    if guarded.contains([',', '"', '\n', '\r']) || guarded.starts_with('\'') {
+    if guarded.contains([',', ';', '"', '\n', '\r', '\t']) || guarded.starts_with('\'') {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {
         guarded
@@ -244,6 +254,18 @@ mod tests {
             "email,name\r\nj@x.de,\"Doe, Jane\"\r\ne@y.de,\"'=cmd|' /C calc'!A0\"\r\n"
         );
         assert_eq!(export.filename, "recipients.csv");
+    }
+
+    #[test]
+    fn csv_guards_semicolons_and_formulas_after_blanks() {
+        assert_eq!(csv_field("x;=1+1"), "\"x;=1+1\"");
+        assert_eq!(csv_field(" =1+1"), "\"' =1+1\"");
+        assert_eq!(csv_field("\t@x"), "\"'\t@x\"");
+        assert_eq!(csv_field("\u{a0}+1"), "\"'\u{a0}+1\"");
+        assert_eq!(csv_field("  -2"), "\"'  -2\"");
+        assert_eq!(csv_field("Jane Doe"), "Jane Doe");
+        assert_eq!(csv_field("a=b"), "a=b");
+        assert_eq!(csv_field(""), "");
     }
 
     #[test]

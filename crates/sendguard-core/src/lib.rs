@@ -29,26 +29,36 @@ mod domain;
 mod draft;
 mod eml;
 mod error;
+mod files;
 mod fix;
 mod json;
+mod limits;
 mod lists;
 mod messages;
+mod mime;
 mod policy;
 mod recipients;
 mod report;
 mod rules;
 mod table;
+mod tnef;
 mod vocabulary;
+mod windows_name;
+mod zip;
 
 pub use address::{Address, parse_address_list};
 pub use domain::{DomainName, organization_of};
 pub use draft::{
-    Attachment, Draft, Field, MAX_INPUT_BYTES, MAX_RECIPIENTS, NotInspected, Part, Reason,
+    Attachment, Draft, Field, MAX_ATTACHMENTS, MAX_INPUT_BYTES, MAX_NOT_INSPECTED, MAX_RECIPIENTS,
+    NotInspected, Part, Reason,
 };
 pub use error::{InputError, InputErrorKind};
+pub use files::{ListedFile, list_files};
 pub use fix::{Applied, Export, FixError, apply};
 pub use messages::{Lang, Text};
-pub use policy::{FailMode, Policy, PolicyError, PolicyErrorKind, default_policy_json};
+pub use policy::{
+    DomainSet, FailMode, Policy, PolicyError, PolicyErrorKind, Severities, default_policy_json,
+};
 pub use report::{Override, Report};
 pub use rules::check;
 pub use vocabulary::{Finding, Fix, FixOffer, RuleId, Severity, Summary, Verdict};

@@ -31,78 +31,27 @@ fn listed(list: SortedLines, domain: &DomainName) -> bool {
         .any(|d| list.contains(d))
 }
 
-/// File endings that run code when opened on a common desktop: Windows executables and
-/// installers, script hosts, shortcuts, disk images that mount and auto-run, Java
-/// archives, macOS and Linux packages.
-pub(crate) const DANGEROUS_EXTENSIONS: &[&str] = &[
-    "ade",
-    "adp",
-    "apk",
-    "app",
-    "application",
-    "appref-ms",
-    "appx",
-    "appxbundle",
-    "bas",
-    "bat",
-    "cab",
-    "chm",
-    "cmd",
-    "com",
-    "cpl",
-    "crt",
-    "dll",
-    "dmg",
-    "exe",
-    "gadget",
-    "hlp",
-    "hta",
-    "img",
-    "inf",
-    "ins",
-    "iso",
-    "isp",
-    "jar",
-    "js",
-    "jse",
-    "ksh",
-    "lnk",
-    "mde",
-    "msc",
-    "msh",
-    "msi",
-    "msix",
-    "msixbundle",
-    "msp",
-    "mst",
-    "pif",
-    "pkg",
-    "ps1",
-    "ps1xml",
-    "ps2",
-    "psc1",
-    "psd1",
-    "psm1",
-    "reg",
-    "scf",
-    "scr",
-    "sct",
-    "sh",
-    "shb",
-    "shs",
-    "sys",
-    "url",
-    "vb",
-    "vbe",
-    "vbs",
-    "vhd",
-    "vhdx",
-    "ws",
-    "wsc",
-    "wsf",
-    "wsh",
-    "xll",
-];
+/// File endings that run code when opened on a common desktop: the union of the
+/// types Outlook and Gmail block (vendored with their sources, see `data/SOURCES.md`)
+/// and sendguard's list of macOS and Linux launchers. Merged and sorted by `build.rs`.
+const DANGEROUS_TYPES: SortedLines = SortedLines(include_str!(concat!(
+    env!("OUT_DIR"),
+    "/dangerous_types.txt"
+)));
+
+/// Office formats that carry macros (`docm`, `xlsm`, …), sorted by `build.rs`.
+const MACRO_TYPES: SortedLines =
+    SortedLines(include_str!(concat!(env!("OUT_DIR"), "/macro_types.txt")));
+
+/// Whether a lower-case ending (without the dot) runs code when opened.
+pub(crate) fn is_dangerous_type(extension: &str) -> bool {
+    DANGEROUS_TYPES.contains(extension)
+}
+
+/// Whether a lower-case ending (without the dot) is a macro-enabled Office format.
+pub(crate) fn is_macro_type(extension: &str) -> bool {
+    MACRO_TYPES.contains(extension)
+}
 
 /// Media types that declare executable content, whatever the file is called.
 pub(crate) const DANGEROUS_MEDIA_TYPES: &[&str] = &[
@@ -187,21 +136,32 @@ mod tests {
 
     #[test]
     fn tables_are_sorted_lowercase_and_disjoint() {
-        for table in [
-            DANGEROUS_EXTENSIONS,
-            DOCUMENT_EXTENSIONS,
-            DANGEROUS_MEDIA_TYPES,
-        ] {
+        for table in [DOCUMENT_EXTENSIONS, DANGEROUS_MEDIA_TYPES] {
             assert!(
                 table.windows(2).all(|w| w[0] < w[1]),
                 "{table:?} not sorted"
             );
             assert!(table.iter().all(|e| *e == e.to_lowercase()));
         }
-        assert!(
-            DOCUMENT_EXTENSIONS
-                .iter()
-                .all(|e| DANGEROUS_EXTENSIONS.binary_search(e).is_err())
-        );
+        assert!(DOCUMENT_EXTENSIONS.iter().all(|e| !is_dangerous_type(e)));
+        assert!(DOCUMENT_EXTENSIONS.iter().all(|e| !is_macro_type(e)));
+    }
+
+    #[test]
+    fn type_lists_load_and_stay_apart() {
+        assert!(DANGEROUS_TYPES.len() > 150, "{}", DANGEROUS_TYPES.len());
+        assert!(MACRO_TYPES.len() >= 10, "{}", MACRO_TYPES.len());
+        for line in MACRO_TYPES.0.lines() {
+            assert!(!is_dangerous_type(line), "{line} is on both lists");
+        }
+        for ending in [
+            "exe", "msh1", "ps2xml", "psc2", "desktop", "appimage", "ex_",
+        ] {
+            assert!(is_dangerous_type(ending), "{ending}");
+        }
+        for ending in ["pdf", "docx", "xlsm", "", "ex"] {
+            assert_eq!(is_dangerous_type(ending), ending == "ex", "{ending}");
+        }
+        assert!(is_macro_type("xlsm") && !is_macro_type("xlsx"));
     }
 }

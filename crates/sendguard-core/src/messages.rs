@@ -135,7 +135,8 @@ fn group_thousands(count: usize, lang: Lang) -> String {
 
 /// Megabytes (10^6 bytes, as mail clients show sizes), one decimal when under 100.
 fn format_megabytes(bytes: u64, lang: Lang) -> String {
-    let tenths = (bytes + 50_000) / 100_000;
+    // Saturating: a hostile draft can declare sizes near u64::MAX.
+    let tenths = bytes.saturating_add(50_000) / 100_000;
     if tenths >= 1000 || tenths % 10 == 0 {
         format!("{} MB", tenths / 10)
     } else {

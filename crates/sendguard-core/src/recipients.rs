@@ -2,13 +2,14 @@
 //! `move-to-bcc` fix: each distinct recipient with its domain, organization, class
 //! (internal, trusted, external) and the lists it is on, and the parties they form.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::address::Address;
 use crate::domain::{DomainName, organization_of};
 use crate::draft::{Draft, Field};
 use crate::lists;
-use crate::policy::Policy;
+use crate::policy::{DomainSet, Policy};
 use crate::vocabulary::Summary;
 
 /// Where a recipient stands relative to the sender's organization.
@@ -72,24 +73,24 @@ pub(crate) struct Analysis {
 
 /// A private mailbox domain: on the shipped freemail lists or the policy's own.
 fn is_private_mail(domain: &DomainName, policy: &Policy) -> bool {
-    lists::is_freemail(domain) || policy.freemail_domains.iter().any(|f| domain.is_within(f))
+    lists::is_freemail(domain) || policy.freemail_domains.covers(domain)
 }
 
 /// The domains that count as internal: the policy's, else the sender's organization.
-pub(crate) fn internal_domains(draft: &Draft, policy: &Policy) -> Vec<DomainName> {
+pub(crate) fn internal_domains<'p>(draft: &Draft, policy: &'p Policy) -> Cow<'p, DomainSet> {
     if !policy.internal_domains.is_empty() {
-        return policy.internal_domains.clone();
+        return Cow::Borrowed(&policy.internal_domains);
     }
     // A sender on gmail.com belongs to no organization: making gmail.com internal
     // would hide every private gmail recipient from the rules.
-    draft
+    let sender_organization = draft
         .from
         .as_ref()
         .and_then(Address::domain)
         .and_then(DomainName::parse)
         .filter(|domain| !is_private_mail(domain, policy))
-        .map(|domain| vec![organization_of(&domain)])
-        .unwrap_or_default()
+        .map(|domain| organization_of(&domain));
+    Cow::Owned(sender_organization.into_iter().collect())
 }
 
 impl Analysis {
@@ -164,12 +165,11 @@ impl Analysis {
     }
 }
 
-fn domain_facts(text: &str, internal: &[DomainName], policy: &Policy) -> Option<DomainFacts> {
+fn domain_facts(text: &str, internal: &DomainSet, policy: &Policy) -> Option<DomainFacts> {
     let domain = DomainName::parse(text)?;
-    let within = |list: &[DomainName]| list.iter().any(|d| domain.is_within(d));
-    let class = if within(internal) {
+    let class = if internal.covers(&domain) {
         Class::Internal
-    } else if within(&policy.trusted_domains) {
+    } else if policy.trusted_domains.covers(&domain) {
         Class::Trusted
     } else {
         Class::External
@@ -180,7 +180,7 @@ fn domain_facts(text: &str, internal: &[DomainName], policy: &Policy) -> Option<
         class,
         freemail: outside && is_private_mail(&domain, policy),
         disposable: outside && lists::is_disposable(&domain),
-        blocked: class != Class::Internal && within(&policy.blocked_domains),
+        blocked: class != Class::Internal && policy.blocked_domains.covers(&domain),
         domain,
     })
 }

@@ -33,6 +33,8 @@ macro_rules! rule_registry {
             attachment_disguised_name => AttachmentDisguisedName, "attachment-disguised-name", Block;
             /// Attachments over the policy's size limit.
             attachment_too_large => AttachmentTooLarge, "attachment-too-large", Warn;
+            /// An Office document that carries macros (`.docm`, `.xlsm`, …).
+            attachment_macro_document => AttachmentMacroDocument, "attachment-macro-document", Warn;
             /// Part of the draft (body, an attachment) that could not be inspected.
             content_not_inspected => ContentNotInspected, "content-not-inspected", Warn;
             /// A contact group or mailing list whose members could not be read.

@@ -258,4 +258,36 @@ mod tests {
         }
         assert!(Severity::Off < Severity::Info && Severity::Warn < Severity::Block);
     }
+
+    /// The string-literal members of `export type NAME = "a" | "b" …;` in the
+    /// checker package's TypeScript declarations.
+    fn typescript_union(name: &str) -> Vec<String> {
+        let declarations = include_str!("../../sendguard-wasm/js/sendguard-checker.d.ts");
+        let start = declarations
+            .find(&format!("export type {name} ="))
+            .unwrap_or_else(|| panic!("sendguard-checker.d.ts has no type {name}"));
+        let body = &declarations[start..];
+        let body = &body[..body.find(';').unwrap()];
+        body.split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The TypeScript types front ends compile against list exactly the registry's
+    /// rules and the severities and verdicts the core serializes, in the same order.
+    #[test]
+    fn typescript_declarations_match_the_vocabulary() {
+        let rules: Vec<&str> = RuleId::ALL.iter().map(|r| r.id()).collect();
+        assert_eq!(
+            typescript_union("RuleId"),
+            rules,
+            "update the RuleId union in sendguard-checker.d.ts"
+        );
+        let severities: Vec<&str> = Severity::ALL.iter().map(|s| s.id()).collect();
+        assert_eq!(typescript_union("Severity"), severities);
+        let verdicts = [Verdict::Pass, Verdict::Warn, Verdict::Block].map(Verdict::id);
+        assert_eq!(typescript_union("Verdict"), verdicts);
+    }
 }

@@ -1,22 +1,31 @@
 //! The golden corpus: every `tests/corpus/NNN-name.eml` is checked (with
-//! `NNN-name.policy.json` when present, else the default policy) and the report is
-//! compared, field by field, with `NNN-name.json`.
+//! `NNN-name.policy.json` when present, else the default policy) and the report's
+//! *structure* is compared with `NNN-name.json`: verdict, summary, and per finding its
+//! rule, severity, recipients, attachment and fix actions. Lists longer than
+//! [`LONG_LIST`] are summarised (count, first entries, last entry), so the
+//! 10,000-recipient case stays readable.
+//!
+//! The prose (titles, messages, reasons, fix labels, in every language) is checked once
+//! per rule instead of once per case: `tests/corpus/prose/<rule-id>.txt` holds every
+//! text that rule produces over the corpus, case by case. Review those files like
+//! translations.
 //!
 //! An `.eml` the checker must refuse has `{"error": "…"}` as its expected file.
 //!
 //! `UPDATE_GOLDEN=1 cargo test -p sendguard-core --test corpus` rewrites the expected
-//! files from the current checker. Read every changed file before committing it: a
-//! golden file that records a bug is worse than none.
+//! files and the prose snapshots from the current checker. Read every changed file
+//! before committing it: a golden file that records a bug is worse than none.
 
 // clippy.toml allows these in `#[test]` functions; the helpers here are test code too,
 // and a panic in them is the failure report we want.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use sendguard_core::{Draft, Policy, RuleId, apply, check};
+use sendguard_core::{Draft, Lang, Policy, Report, RuleId, Text, apply, check};
 use serde_json::{Value, json};
 
 /// Cases whose expected file holds the *correct* report while the checker still gets it
@@ -50,7 +59,8 @@ fn sibling(eml: &Path, suffix: &str) -> PathBuf {
 
 /// What the checker says about one case: the report, or the input error, as a JSON
 /// value and as the text to write (fields in the order the report declares them).
-fn actual(eml: &Path) -> Result<(Value, String), String> {
+#[allow(clippy::type_complexity)]
+fn actual(eml: &Path) -> Result<(Value, String, Vec<(String, Vec<String>)>), String> {
     let policy = match fs::read_to_string(sibling(eml, ".policy.json")) {
         Ok(text) => Policy::from_json(&text).map_err(|e| format!("bad policy: {e}"))?,
         Err(_) => Policy::default(),
@@ -61,7 +71,7 @@ fn actual(eml: &Path) -> Result<(Value, String), String> {
         Err(error) => {
             let value = json!({ "error": error.to_string() });
             let text = pretty(&value);
-            return Ok((value, text));
+            return Ok((value, text, Vec::new()));
         }
     };
     let report = check(&draft, &policy);
@@ -86,12 +96,114 @@ fn actual(eml: &Path) -> Result<(Value, String), String> {
             return Err("visible-recipients is still reported after move-to-bcc".into());
         }
     }
-    let mut text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-    text.push('\n');
-    Ok((
-        serde_json::to_value(&report).map_err(|e| e.to_string())?,
-        text,
-    ))
+    let value = structure(&report);
+    let text = pretty(&value);
+    Ok((value, text, prose(&report)))
+}
+
+/// Lists longer than this are summarised in the expected files.
+const LONG_LIST: usize = 25;
+
+/// A list of strings, or for a long one `{"count", "first", "last"}`.
+fn list(items: &[String]) -> Value {
+    if items.len() <= LONG_LIST {
+        return json!(items);
+    }
+    json!({
+        "count": items.len(),
+        "first": &items[..5],
+        "last": items.last(),
+    })
+}
+
+/// The part of a report that decides what happens: no prose.
+fn structure(report: &Report) -> Value {
+    let findings: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|finding| {
+            let fixes: Vec<Value> = finding
+                .fixes
+                .iter()
+                .map(|offer| match &offer.action {
+                    sendguard_core::Fix::RemoveRecipient { addresses } => {
+                        json!({"kind": "remove-recipient", "addresses": list(addresses)})
+                    }
+                    other => serde_json::to_value(other).expect("fixes serialize"),
+                })
+                .collect();
+            json!({
+                "rule": finding.rule,
+                "severity": finding.severity,
+                "recipients": list(&finding.recipients),
+                "attachment": finding.attachment,
+                "fixes": fixes,
+            })
+        })
+        .collect();
+    json!({
+        "verdict": report.verdict,
+        "summary": report.summary,
+        "override": report.override_block,
+        "findings": findings,
+    })
+}
+
+/// Every text of a report, per rule: `(rule id, lines)`.
+fn prose(report: &Report) -> Vec<(String, Vec<String>)> {
+    let show = |out: &mut Vec<String>, what: &str, text: &Text| {
+        for lang in Lang::ALL {
+            let code = match lang {
+                Lang::En => "en",
+                Lang::De => "de",
+            };
+            out.push(format!("{what}.{code}: {}", text.get(lang)));
+        }
+    };
+    report
+        .findings
+        .iter()
+        .map(|finding| {
+            let mut lines = Vec::new();
+            show(&mut lines, "title", &finding.title);
+            show(&mut lines, "message", &finding.message);
+            show(&mut lines, "why", &finding.why);
+            for offer in &finding.fixes {
+                show(&mut lines, "fix", &offer.label);
+            }
+            (finding.rule.id().to_string(), lines)
+        })
+        .collect()
+}
+
+fn prose_dir() -> PathBuf {
+    corpus_dir().join("prose")
+}
+
+/// The snapshot text of one rule: the lines every case shares (title, reason, fix
+/// labels) once, then what each case adds (its message) under the case's name.
+fn prose_snapshot(rule: &str, cases: &[(String, Vec<String>)]) -> String {
+    let common: Vec<&String> = cases.first().map_or(Vec::new(), |(_, first)| {
+        first
+            .iter()
+            .filter(|line| cases.iter().all(|(_, lines)| lines.contains(line)))
+            .collect()
+    });
+    let mut out = format!(
+        "# Every text `{rule}` produces over tests/corpus.\n\
+         # Regenerate: UPDATE_GOLDEN=1 cargo test -p sendguard-core --test corpus\n\n\
+         ## in every case\n"
+    );
+    for line in &common {
+        let _ = writeln!(out, "{line}");
+    }
+    for (case, lines) in cases {
+        let _ = writeln!(out, "\n## {case}");
+        for line in lines.iter().filter(|line| !common.contains(line)) {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    out
 }
 
 fn pretty(value: &Value) -> String {
@@ -151,17 +263,25 @@ fn golden_corpus() {
     let mut failures = Vec::new();
     let mut known = Vec::new();
     let mut updated = 0;
+    let mut prose_by_rule: BTreeMap<String, Vec<(String, Vec<String>)>> = BTreeMap::new();
     for eml in &cases {
         let name = eml.file_name().unwrap().to_string_lossy().into_owned();
         let expected_path = sibling(eml, ".json");
         let known_bug = KNOWN_BUGS.iter().find(|(case, _)| *case == name);
-        let (actual, actual_text) = match actual(eml) {
+        let (actual, actual_text, texts) = match actual(eml) {
             Ok(found) => found,
             Err(problem) => {
                 failures.push(format!("{name}: {problem}"));
                 continue;
             }
         };
+        let stem = name.trim_end_matches(".eml").to_string();
+        for (rule, lines) in texts {
+            prose_by_rule
+                .entry(rule)
+                .or_default()
+                .push((stem.clone(), lines));
+        }
         if update && known_bug.is_none() {
             if fs::read_to_string(&expected_path).ok().as_deref() != Some(actual_text.as_str()) {
                 fs::write(&expected_path, &actual_text).expect("expected file is writable");
@@ -204,6 +324,37 @@ fn golden_corpus() {
                 expected_path.file_name().unwrap().to_string_lossy(),
                 diff(&pretty(&expected), &pretty(&actual))
             ));
+        }
+    }
+    // The prose snapshots: one file per rule that the corpus exercises.
+    if update {
+        fs::create_dir_all(prose_dir()).expect("prose directory is writable");
+    }
+    for (rule, texts) in &prose_by_rule {
+        let path = prose_dir().join(format!("{rule}.txt"));
+        let snapshot = prose_snapshot(rule, texts);
+        let stored = fs::read_to_string(&path).ok();
+        if stored.as_deref() == Some(snapshot.as_str()) {
+            continue;
+        }
+        if update {
+            fs::write(&path, &snapshot).expect("prose snapshot is writable");
+            updated += 1;
+        } else {
+            failures.push(format!(
+                "prose of {rule} differs from {}\n{}",
+                path.display(),
+                diff(stored.as_deref().unwrap_or(""), &snapshot)
+            ));
+        }
+    }
+    if let Ok(entries) = fs::read_dir(prose_dir()) {
+        for entry in entries {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            let rule = name.trim_end_matches(".txt");
+            if !prose_by_rule.contains_key(rule) {
+                failures.push(format!("prose/{name}: no corpus case produces this rule"));
+            }
         }
     }
     for note in &known {

@@ -13,7 +13,14 @@
 //!
 //! Options: `--seconds N` (1–60, default 5), `--connections N` (1–256, default 32),
 //! `--max-requests N` (per scenario, default 2,000,000), `--file-kib N` (size of the
-//! add-in file, 1–4096, default 64), `--tls` (HTTPS with a generated certificate).
+//! add-in file, 1–4096, default 64), `--tls` (HTTPS with a generated certificate),
+//! `--idle N` (0–10,000: first open N connections to the server that never send a byte,
+//! then measure `/policy.json` alone while they are held, then report when the server
+//! closed them; the server's header timeout is 10 s, so keep `--seconds` below it).
+//!
+//! ```text
+//! cargo run --release -p sendguard-server --example load -- --idle 5000 --seconds 5
+//! ```
 
 // The report is this program's output.
 #![allow(clippy::print_stdout)]
@@ -32,6 +39,7 @@ struct Options {
     max_requests: u64,
     file_kib: usize,
     tls: bool,
+    idle: usize,
 }
 
 impl Options {
@@ -42,6 +50,7 @@ impl Options {
             max_requests: 2_000_000,
             file_kib: 64,
             tls: false,
+            idle: 0,
         };
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
@@ -61,6 +70,7 @@ impl Options {
                 "--max-requests" => options.max_requests = number(1, 10_000_000)?,
                 "--file-kib" => options.file_kib = to_usize(number(1, 4096)?),
                 "--tls" => options.tls = true,
+                "--idle" => options.idle = to_usize(number(0, 10_000)?),
                 other => return Err(format!("unknown option {other}")),
             }
         }
@@ -95,7 +105,7 @@ impl Measured {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), Box<dyn Error>> {
     let options = Options::parse().map_err(|message| {
-        format!("{message}\nusage: load [--seconds N] [--connections N] [--max-requests N] [--file-kib N] [--tls]")
+        format!("{message}\nusage: load [--seconds N] [--connections N] [--max-requests N] [--file-kib N] [--tls] [--idle N]")
     })?;
     let site = tempfile::tempdir()?;
     let addin_file = "x".repeat(options.file_kib * 1024);
@@ -123,6 +133,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     );
     let server = Server::bind(config).await?;
     let addr = server.local_addr();
+    let max_connections = server.max_connections();
     let mut client = reqwest::Client::builder()
         .no_proxy()
         .pool_max_idle_per_host(options.connections);
@@ -142,6 +153,21 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let running = tokio::spawn(server.run(async {
         stopped.await.ok();
     }));
+
+    // Connections that never send a byte, as an attacker (or a broken client) holds them.
+    let opening = Instant::now();
+    let mut idle = Vec::with_capacity(options.idle);
+    for _ in 0..options.idle {
+        idle.push(tokio::net::TcpStream::connect(addr).await?);
+    }
+    if !idle.is_empty() {
+        println!(
+            "holding {} idle connections to the server (opened in {:.2} s; connection cap {})",
+            idle.len(),
+            opening.elapsed().as_secs_f64(),
+            max_connections
+        );
+    }
 
     let policy_etag = client
         .get(format!("{base}/policy.json"))
@@ -178,7 +204,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
         "{:<40} {:>10} {:>8} {:>10} {:>9} {:>9} {:>9}",
         "scenario", "requests", "errors", "req/s", "MB/s", "p50 ms", "p99 ms"
     );
-    for (name, path, etag) in scenarios {
+    let scenarios = if idle.is_empty() {
+        &scenarios[..]
+    } else {
+        &scenarios[..1]
+    };
+    for (name, path, etag) in scenarios.iter().cloned() {
         let measured = run_scenario(&client, &format!("{base}{path}"), etag, &options).await;
         let seconds = measured.elapsed.as_secs_f64();
         println!(
@@ -192,9 +223,33 @@ async fn main() -> Result<(), Box<dyn Error>> {
             measured.percentile(99),
         );
     }
+    if !idle.is_empty() {
+        let open = idle.iter().filter(|stream| still_open(stream)).count();
+        println!(
+            "idle connections still open after the run: {open} of {}",
+            idle.len()
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while idle.iter().any(still_open) && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let open = idle.iter().filter(|stream| still_open(stream)).count();
+        println!(
+            "{} of {} idle connections closed by the server {:.1} s after the first was opened",
+            idle.len() - open,
+            idle.len(),
+            opening.elapsed().as_secs_f64()
+        );
+    }
     stop.send(()).ok();
     running.await?;
     Ok(())
+}
+
+/// Whether the server has not closed this connection yet.
+fn still_open(stream: &tokio::net::TcpStream) -> bool {
+    let mut byte = [0u8; 1];
+    matches!(stream.try_read(&mut byte), Err(error) if error.kind() == std::io::ErrorKind::WouldBlock)
 }
 
 fn count_as_f64(count: u64) -> f64 {

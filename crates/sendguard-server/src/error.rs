@@ -4,13 +4,10 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// Why the server could not start (or stopped).
-///
-/// Everything the server meets while it runs (a bad request, a policy edit that does not
-/// parse, a client that drops its connection) is answered or logged, never returned:
-/// only problems that keep the server from doing its job at all become a `ServerError`.
-/// Its `Display` says what failed and the file or address involved, e.g.
-/// `policy file /etc/sendguard/policy.json: line 3, key severity.freemail-recipent: …`.
+/// Why the server could not start. Everything it meets while running (a bad request, a
+/// policy edit that does not parse) is answered or logged instead. `Display` names what
+/// failed and the file or address, e.g. `invalid policy file /etc/sendguard/policy.json:
+/// line 3, key severity.freemail-recipent: …`.
 #[derive(Debug)]
 pub struct ServerError {
     kind: ServerErrorKind,
@@ -27,15 +24,13 @@ pub enum ServerErrorKind {
     Bind,
     /// The policy file could not be read.
     PolicyRead,
-    /// The policy file was read but is not a valid policy; the message names the key and
-    /// the line.
+    /// The policy file is not a valid policy; the message names the key and the line.
     PolicyInvalid,
     /// The TLS certificate file is missing, unreadable or holds no certificate.
     TlsCertificate,
     /// The TLS private key file is missing, unreadable or holds no usable key.
     TlsKey,
-    /// The certificate and key do not make a working TLS configuration (for example the
-    /// key does not belong to the certificate).
+    /// Certificate and key do not make a working TLS configuration.
     TlsConfig,
     /// The self-signed localhost certificate could not be generated or saved.
     SelfSigned,
@@ -45,30 +40,27 @@ pub enum ServerErrorKind {
 
 impl ServerError {
     pub(crate) fn new(kind: ServerErrorKind, message: impl Into<String>) -> ServerError {
+        let message = message.into();
         ServerError {
             kind,
             place: None,
-            message: message.into(),
+            message,
             source: None,
         }
     }
 
     /// Names the file the error is about.
-    pub(crate) fn at_path(mut self, path: &Path) -> ServerError {
-        self.place = Some(path.display().to_string());
-        self
+    pub(crate) fn at_path(self, path: &Path) -> ServerError {
+        self.at(path.display())
     }
 
-    /// Names the address (or other non-file place) the error is about.
+    /// Names the address (or other place) the error is about.
     pub(crate) fn at(mut self, place: impl fmt::Display) -> ServerError {
         self.place = Some(place.to_string());
         self
     }
 
-    pub(crate) fn with_source(
-        mut self,
-        source: impl StdError + Send + Sync + 'static,
-    ) -> ServerError {
+    pub(crate) fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
         self.source = Some(Box::new(source));
         self
     }
@@ -76,11 +68,6 @@ impl ServerError {
     /// What kind of problem this is.
     pub fn kind(&self) -> ServerErrorKind {
         self.kind
-    }
-
-    /// The file or address the problem is about, if there is one.
-    pub fn place(&self) -> Option<&str> {
-        self.place.as_deref()
     }
 
     /// The file the problem is about, for the kinds that concern a file.
@@ -116,27 +103,5 @@ impl StdError for ServerError {
         self.source
             .as_deref()
             .map(|source| source as &(dyn StdError + 'static))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn display_says_what_and_where() {
-        let error = ServerError::new(ServerErrorKind::TlsKey, "no private key found")
-            .at_path(Path::new("/etc/tls/key.pem"));
-        assert_eq!(
-            error.to_string(),
-            "TLS private key /etc/tls/key.pem: no private key found"
-        );
-        assert_eq!(error.path(), Some(PathBuf::from("/etc/tls/key.pem")));
-        let error = ServerError::new(ServerErrorKind::Bind, "address in use").at("0.0.0.0:8443");
-        assert_eq!(
-            error.to_string(),
-            "cannot listen on 0.0.0.0:8443: address in use"
-        );
-        assert_eq!(error.path(), None);
     }
 }

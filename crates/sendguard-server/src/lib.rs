@@ -15,19 +15,14 @@
 //! | `/healthz` | `{"status":"ok", …}` and which policy is served |
 //!
 //! Only `GET` and `HEAD` are served; every other method gets `405`. No route reads a
-//! request body, so nothing about a draft or an address can reach the server: the checker
-//! runs in the mail client. Files, the policy and the manifests carry an `ETag` and
-//! `Cache-Control: no-cache`, so clients revalidate every time and get a `304` when
-//! nothing changed.
+//! request body, so nothing about a draft or an address can reach the server. Files, the
+//! policy and the manifests carry a content `ETag` and `Cache-Control: no-cache`.
 //!
-//! Scaling: the server keeps no state but the policy it read, so any number of copies
-//! behind a load balancer serve the same answers (tags are content hashes, equal on every
-//! machine), and any static host or CDN serving the same files, with the manifests
-//! rendered once by [`render_manifest`], can stand in for it. One small machine is plenty:
-//! see `examples/load.rs` for the numbers.
-//!
-//! A program without an async runtime calls [`serve_blocking`]; one with a runtime
-//! binds and runs a [`Server`] itself:
+//! Connections: a client has [`ServerConfig::header_timeout`] from `accept` to finish the
+//! TLS handshake and send its first request (plain HTTP/1, HTTPS and HTTP/2 alike), and
+//! an open connection with no traffic for [`ServerConfig::idle_timeout`] is closed. At
+//! most [`ServerConfig::max_connections`] are open at once (never more than the open-file
+//! limit allows, which [`Server::bind`] first raises to the hard limit).
 //!
 //! ```no_run
 //! use sendguard_server::{Server, ServerConfig, SiteRoots, Tls};
@@ -39,20 +34,14 @@
 //!     SiteRoots::in_checkout(".".as_ref()),
 //! );
 //! let server = Server::bind(config).await?;
-//! if let Some(certificate) = server.self_signed_certificate() {
-//!     eprintln!("{certificate}");
-//! }
 //! eprintln!("{}", server.urls());
-//! // The CLI passes Ctrl-C (`tokio::signal::ctrl_c`) here.
-//! server.run(std::future::pending()).await;
+//! server.run(sendguard_server::shutdown_signal()).await;
 //! # Ok(())
 //! # }
 //! ```
 
+mod conn;
 mod error;
-mod etag;
-mod files;
-mod headers;
 mod manifest;
 mod policy;
 mod routes;
@@ -65,41 +54,33 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder as ConnectionBuilder;
-use hyper_util::server::graceful::{GracefulShutdown, Watcher};
-use hyper_util::service::TowerToHyperService;
-use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
 
 pub use error::{ServerError, ServerErrorKind};
-pub use headers::{OUTLOOK_CSP, SITE_CSP};
 pub use manifest::{
     BASE_URL_PLACEHOLDER, BaseUrl, ManifestKind, SEND_MODE_PLACEHOLDER, SendMode, render_manifest,
 };
+pub use routes::{OUTLOOK_CSP, SITE_CSP};
 pub use tls::SelfSignedCertificate;
 
-use files::{Area, Mount, StaticSite};
 use manifest::UrlSource;
 use policy::PolicySource;
-use routes::AppState;
 
 /// Where `sendguard serve` listens when not told otherwise: loopback only, so trying it
 /// out exposes nothing to the network.
 pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8443);
 
-/// How long a client may take to send its request headers, or to finish the TLS
-/// handshake, before the connection is closed.
-const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Pause after a failed `accept` (for example out of file descriptors) before retrying.
-const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+/// File descriptors kept free for the policy file, served files and the log when the
+/// connection cap is fitted under the open-file limit.
+const SPARE_FILES: u64 = 64;
 
 /// How the server speaks TLS.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tls {
     /// HTTPS with IT's certificate: `cert` is the PEM chain (leaf first), `key` the PEM
-    /// private key.
+    /// private key. Answers carry `Strict-Transport-Security`.
     Files {
         /// The certificate chain, PEM.
         cert: PathBuf,
@@ -107,16 +88,16 @@ pub enum Tls {
         key: PathBuf,
     },
     /// HTTPS with a `localhost` certificate generated into `dir` (and reused from there
-    /// while valid), for trying sendguard out. See [`SelfSignedCertificate`].
+    /// while valid), for trying sendguard out. No HSTS: it would bind every other
+    /// service on `localhost` to HTTPS in the browser.
     SelfSigned {
         /// Where the certificate, its key and the authority to trust are kept.
         dir: PathBuf,
     },
-    /// Plain HTTP behind a reverse proxy that terminates TLS. Generated URLs follow the
-    /// proxy's `X-Forwarded-Proto` and `X-Forwarded-Host` (first value each; else `http`
-    /// and `Host`). Listen where only the proxy can connect (loopback, or a firewalled
-    /// port): anyone reaching the port directly can choose the URLs in their own
-    /// manifest (never in anyone else's: those answers carry `Vary` on these headers).
+    /// Plain HTTP behind a reverse proxy that terminates TLS. Generated URLs follow
+    /// [`ServerConfig::public_url`] if set, else the last (the proxy's own) value of
+    /// `X-Forwarded-Proto` and `X-Forwarded-Host`, else `http` and `Host`. Listen where
+    /// only the proxy can connect.
     BehindProxy,
 }
 
@@ -142,32 +123,6 @@ impl SiteRoots {
             manifest_templates: root.join("addin-outlook"),
         }
     }
-
-    /// The URL prefixes served from folders, and the security policy of each.
-    fn mounts(&self) -> Vec<Mount> {
-        vec![
-            Mount {
-                prefix: "/outlook/",
-                dir: self.dist.join("addin-outlook"),
-                area: Area::OutlookAddin,
-            },
-            Mount {
-                prefix: "/thunderbird/",
-                dir: self.dist.join("addin-thunderbird"),
-                area: Area::Site,
-            },
-            Mount {
-                prefix: "/checker/",
-                dir: self.dist.join("checker"),
-                area: Area::Site,
-            },
-            Mount {
-                prefix: "/",
-                dir: self.www.clone(),
-                area: Area::Site,
-            },
-        ]
-    }
 }
 
 /// Everything [`Server::bind`] needs. Build it with [`ServerConfig::new`], then set the
@@ -183,10 +138,21 @@ pub struct ServerConfig {
     pub tls: Tls,
     /// Where the files are.
     pub roots: SiteRoots,
+    /// The URL users reach the server at, e.g. `https://sendguard.corp.example`. When
+    /// set, manifests use it and ignore `Host` and `X-Forwarded-*`, and an `https` URL
+    /// turns on HSTS behind a proxy.
+    pub public_url: Option<BaseUrl>,
     /// How often the policy file is checked for changes (default 2 s).
     pub policy_poll_interval: Duration,
     /// How long shutdown waits for open requests to finish (default 10 s).
     pub shutdown_grace: Duration,
+    /// From `accept` to the first complete request head, TLS handshake included
+    /// (default 10 s); also the limit for each later request head on HTTP/1.
+    pub header_timeout: Duration,
+    /// A connection with no bytes read or written for this long is closed (default 60 s).
+    pub idle_timeout: Duration,
+    /// Most connections open at once (default 8,192); lowered to fit the open-file limit.
+    pub max_connections: usize,
     /// The SendMode written into `/manifest.xml` and `/manifest.json` (default
     /// soft-block).
     pub send_mode: SendMode,
@@ -200,8 +166,12 @@ impl ServerConfig {
             policy_file: None,
             tls,
             roots,
+            public_url: None,
             policy_poll_interval: Duration::from_secs(2),
             shutdown_grace: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 8192,
             send_mode: SendMode::SoftBlock,
         }
     }
@@ -213,65 +183,31 @@ impl ServerConfig {
 pub fn default_certificate_dir() -> PathBuf {
     let from = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
     if let Some(state) = from("XDG_STATE_HOME") {
-        return PathBuf::from(state).join("sendguard").join("tls");
+        return PathBuf::from(state).join("sendguard/tls");
     }
     if let Some(local) = from("LOCALAPPDATA") {
         return PathBuf::from(local).join("sendguard").join("tls");
     }
-    if let Some(home) = from("HOME") {
-        return PathBuf::from(home)
-            .join(".local")
-            .join("state")
-            .join("sendguard")
-            .join("tls");
+    match from("HOME") {
+        Some(home) => PathBuf::from(home).join(".local/state/sendguard/tls"),
+        None => PathBuf::from("sendguard-tls"),
     }
-    PathBuf::from("sendguard-tls")
 }
 
-/// The URLs worth showing the person who started the server. `Display` lists them one a
-/// line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SiteUrls {
-    /// The landing page (and from there the playground and the policy editor).
-    pub site: String,
-    /// The Outlook add-in only manifest (XML).
-    pub outlook_manifest: String,
-    /// The Outlook unified manifest (JSON).
-    pub outlook_unified_manifest: String,
-    /// The Thunderbird add-on.
-    pub thunderbird_xpi: String,
-    /// The policy the add-ins load.
-    pub policy: String,
-    /// The health check.
-    pub health: String,
-}
-
-impl SiteUrls {
-    fn new(base: &str) -> SiteUrls {
-        SiteUrls {
-            site: format!("{base}/"),
-            outlook_manifest: format!("{base}/manifest.xml"),
-            outlook_unified_manifest: format!("{base}/manifest.json"),
-            thunderbird_xpi: format!("{base}/sendguard-thunderbird.xpi"),
-            policy: format!("{base}/policy.json"),
-            health: format!("{base}/healthz"),
+/// Raises this process's soft open-file limit to its hard limit (Unix; elsewhere a
+/// no-op) and returns the soft limit now in force, `None` where there is none.
+pub fn raise_file_limit() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        if let Err(error) = rlimit::increase_nofile_limit(u64::MAX) {
+            tracing::warn!(%error, "cannot raise the open-file limit");
         }
+        rlimit::getrlimit(rlimit::Resource::NOFILE)
+            .ok()
+            .map(|(soft, _)| soft)
     }
-}
-
-impl fmt::Display for SiteUrls {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "  site and playground:  {}", self.site)?;
-        writeln!(f, "  Outlook manifest:     {}", self.outlook_manifest)?;
-        writeln!(
-            f,
-            "  (unified manifest):   {}",
-            self.outlook_unified_manifest
-        )?;
-        writeln!(f, "  Thunderbird add-on:   {}", self.thunderbird_xpi)?;
-        writeln!(f, "  policy:               {}", self.policy)?;
-        write!(f, "  health:               {}", self.health)
-    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// A server that is listening but not yet answering: bind first, show the URLs and the
@@ -281,10 +217,10 @@ pub struct Server {
     local_addr: SocketAddr,
     acceptor: Option<TlsAcceptor>,
     certificate: Option<SelfSignedCertificate>,
+    public_url: Option<BaseUrl>,
     router: axum::Router,
     policy: PolicySource,
-    policy_poll_interval: Duration,
-    shutdown_grace: Duration,
+    config: ServerConfig,
 }
 
 impl fmt::Debug for Server {
@@ -298,11 +234,11 @@ impl fmt::Debug for Server {
 }
 
 impl Server {
-    /// Loads the policy and the TLS certificate and binds the listen address. Fails,
-    /// saying what and where, if the policy file is missing or invalid, the certificate or
-    /// key cannot be used, or the address cannot be bound. Missing site folders are not
-    /// an error: their routes answer `404` or `503` ("not built yet") until they exist.
-    pub async fn bind(config: ServerConfig) -> Result<Server, ServerError> {
+    /// Loads the policy and the TLS certificate, raises the open-file limit and binds the
+    /// listen address. Fails, saying what and where, if the policy file is missing or
+    /// invalid, the certificate or key cannot be used, or the address cannot be bound.
+    /// Missing site folders are not an error: their routes answer `404` or `503`.
+    pub async fn bind(mut config: ServerConfig) -> Result<Server, ServerError> {
         let (policy, policy_receiver) = PolicySource::load(config.policy_file.as_deref())?;
         let (acceptor, certificate, url_source) = match &config.tls {
             Tls::Files { cert, key } => (
@@ -316,6 +252,19 @@ impl Server {
             }
             Tls::BehindProxy => (None, None, UrlSource::BehindProxy),
         };
+        let hsts = match (&config.tls, &config.public_url) {
+            (Tls::Files { .. }, _) => true,
+            (Tls::BehindProxy, Some(url)) => url.as_str().starts_with("https:"),
+            _ => false,
+        };
+        let url_source = config
+            .public_url
+            .clone()
+            .map_or(url_source, UrlSource::Fixed);
+        if let Some(limit) = raise_file_limit() {
+            let fits = usize::try_from(limit.saturating_sub(SPARE_FILES)).unwrap_or(usize::MAX);
+            config.max_connections = config.max_connections.min(fits).max(1);
+        }
         let bind_error = |error: std::io::Error| {
             ServerError::new(ServerErrorKind::Bind, error.to_string())
                 .at(config.listen)
@@ -323,25 +272,25 @@ impl Server {
         };
         let listener = TcpListener::bind(config.listen).await.map_err(bind_error)?;
         let local_addr = listener.local_addr().map_err(bind_error)?;
-        let roots = &config.roots;
-        let state = AppState {
-            site: StaticSite::new(roots.mounts()),
-            policy: policy_receiver,
-            url_source,
-            send_mode: config.send_mode,
-            thunderbird_xpi: roots.dist.join("sendguard-thunderbird.xpi"),
-            outlook_dir: roots.dist.join("addin-outlook"),
-            manifest_templates: roots.manifest_templates.clone(),
-        };
+        let router = routes::router(
+            routes::AppState {
+                mounts: routes::mounts(&config.roots),
+                policy: policy_receiver,
+                url_source,
+                send_mode: config.send_mode,
+                roots: config.roots.clone(),
+            },
+            hsts,
+        );
         Ok(Server {
             listener,
             local_addr,
             acceptor,
             certificate,
-            router: routes::router(Arc::new(state)),
+            public_url: config.public_url.clone(),
+            router,
             policy,
-            policy_poll_interval: config.policy_poll_interval,
-            shutdown_grace: config.shutdown_grace,
+            config,
         })
     }
 
@@ -350,16 +299,19 @@ impl Server {
         self.local_addr
     }
 
-    /// The base URL to show: `localhost` for loopback and wildcard addresses (the name
-    /// the generated certificate is for), the address itself otherwise.
+    /// The base URL to show: [`ServerConfig::public_url`] if set, else `localhost` for
+    /// loopback and wildcard addresses (the name the generated certificate is for), the
+    /// address itself otherwise.
     pub fn base_url(&self) -> String {
+        if let Some(url) = &self.public_url {
+            return url.to_string();
+        }
         let scheme = if self.acceptor.is_some() {
             "https"
         } else {
             "http"
         };
-        let ip = self.local_addr.ip();
-        let port = self.local_addr.port();
+        let (ip, port) = (self.local_addr.ip(), self.local_addr.port());
         if ip.is_loopback() || ip.is_unspecified() {
             format!("{scheme}://localhost:{port}")
         } else {
@@ -367,79 +319,68 @@ impl Server {
         }
     }
 
-    /// The URLs to print at start-up.
-    pub fn urls(&self) -> SiteUrls {
-        SiteUrls::new(&self.base_url())
+    /// The URLs to print at start-up, one a line.
+    pub fn urls(&self) -> String {
+        let base = self.base_url();
+        [
+            ("site and playground:", "/"),
+            ("Outlook manifest:", "/manifest.xml"),
+            ("(unified manifest):", "/manifest.json"),
+            ("Thunderbird add-on:", "/sendguard-thunderbird.xpi"),
+            ("policy:", "/policy.json"),
+            ("health:", "/healthz"),
+        ]
+        .map(|(what, path)| format!("  {what:<21} {base}{path}"))
+        .join("\n")
     }
 
-    /// The generated certificate and how to trust it, when running with
-    /// [`Tls::SelfSigned`]; print it at start-up.
+    /// The generated certificate, when running with [`Tls::SelfSigned`]; its `Display`
+    /// is a short notice to print at start-up.
     pub fn self_signed_certificate(&self) -> Option<&SelfSignedCertificate> {
         self.certificate.as_ref()
+    }
+
+    /// The connection cap in force: [`ServerConfig::max_connections`], fitted under the
+    /// open-file limit.
+    pub fn max_connections(&self) -> usize {
+        self.config.max_connections
     }
 
     /// Answers requests until `shutdown` completes, then stops accepting, lets open
     /// requests finish (for at most [`ServerConfig::shutdown_grace`]) and returns.
     /// Problems with single connections or policy edits are logged, never returned.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) {
-        let policy_watch = self.policy.watch(self.policy_poll_interval);
-        let mut builder = ConnectionBuilder::new(TokioExecutor::new());
-        builder
-            .http1()
-            .timer(TokioTimer::new())
-            .header_read_timeout(CLIENT_TIMEOUT);
-        builder.http2().timer(TokioTimer::new());
-        let service = TowerToHyperService::new(self.router);
-        let graceful = GracefulShutdown::new();
+        let config = self.config;
+        let policy_watch = self.policy.watch(config.policy_poll_interval);
+        let slots = Arc::new(Semaphore::new(config.max_connections));
+        let serve = conn::Connections::new(
+            self.router,
+            self.acceptor,
+            config.header_timeout,
+            config.idle_timeout,
+        );
         tracing::info!(
             address = %self.local_addr,
-            tls = self.acceptor.is_some(),
+            max_connections = config.max_connections,
             "sendguard server listening"
         );
         let mut shutdown = std::pin::pin!(shutdown);
         loop {
-            let stream = tokio::select! {
+            let accepted = tokio::select! {
                 () = &mut shutdown => break,
-                accepted = self.listener.accept() => match accepted {
-                    Ok((stream, _peer)) => stream,
-                    Err(error) => {
-                        tracing::warn!(%error, "cannot accept a connection");
-                        tokio::time::sleep(ACCEPT_BACKOFF).await;
-                        continue;
-                    }
-                },
+                accepted = conn::accept(&self.listener, &slots) => accepted,
             };
-            // Small responses go out at once rather than waiting for more to send.
-            stream.set_nodelay(true).ok();
-            let builder = builder.clone();
-            let service = service.clone();
-            let watcher = graceful.watcher();
-            let acceptor = self.acceptor.clone();
-            tokio::spawn(async move {
-                match acceptor {
-                    None => serve_connection(stream, builder, service, watcher).await,
-                    Some(acceptor) => {
-                        match tokio::time::timeout(CLIENT_TIMEOUT, acceptor.accept(stream)).await {
-                            Ok(Ok(stream)) => {
-                                serve_connection(stream, builder, service, watcher).await;
-                            }
-                            Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),
-                            Err(_) => tracing::debug!("TLS handshake timed out"),
-                        }
-                    }
-                }
-            });
+            if let Some((stream, slot)) = accepted {
+                serve.spawn(stream, slot);
+            }
         }
         drop(self.listener);
         tracing::info!("shutting down: no new connections, finishing open requests");
-        if tokio::time::timeout(self.shutdown_grace, graceful.shutdown())
+        if tokio::time::timeout(config.shutdown_grace, serve.shutdown())
             .await
             .is_err()
         {
-            tracing::warn!(
-                grace_seconds = self.shutdown_grace.as_secs(),
-                "some connections were still open when the grace period ended"
-            );
+            tracing::warn!("some connections were still open when the grace period ended");
         }
         if let Some(task) = policy_watch {
             task.abort();
@@ -448,54 +389,27 @@ impl Server {
     }
 }
 
-/// Serves HTTP/1.1 or HTTP/2 on one connection until it closes or shutdown begins.
-async fn serve_connection<I>(
-    io: I,
-    builder: ConnectionBuilder<TokioExecutor>,
-    service: TowerToHyperService<axum::Router>,
-    watcher: Watcher,
-) where
-    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-{
-    let connection = builder.serve_connection_with_upgrades(TokioIo::new(io), service);
-    if let Err(error) = watcher.watch(connection.into_owned()).await {
-        tracing::debug!(%error, "connection ended with an error");
-    }
-}
-
 /// Completes on Ctrl-C, or on `SIGTERM` (what systemd, Docker and Kubernetes send) on
 /// Unix: the usual `shutdown` argument for [`Server::run`].
 pub async fn shutdown_signal() {
-    let interrupt = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::warn!(%error, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
     #[cfg(unix)]
     let terminate = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
+            Ok(mut signal) => drop(signal.recv().await),
+            Err(_) => std::future::pending().await,
         }
     };
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! {
-        () = interrupt => tracing::info!("Ctrl-C: shutting down"),
+        Ok(()) = tokio::signal::ctrl_c() => tracing::info!("Ctrl-C: shutting down"),
         () = terminate => tracing::info!("SIGTERM: shutting down"),
     }
 }
 
 /// Everything `sendguard serve` does, for a caller without an async runtime: starts one,
-/// binds, hands the bound server to `on_bound` (to print [`Server::urls`] and
-/// [`Server::self_signed_certificate`]), then serves until Ctrl-C or `SIGTERM` and shuts
-/// down gracefully.
+/// binds, hands the bound server to `on_bound` (to print [`Server::urls`]), then serves
+/// until Ctrl-C or `SIGTERM` and shuts down gracefully.
 ///
 /// Logging goes through `tracing`: install a subscriber first, or reload errors in the
 /// policy file are not seen by anyone.
@@ -515,14 +429,4 @@ pub fn serve_blocking(
         server.run(shutdown_signal()).await;
         Ok(())
     })
-}
-
-/// Binds, then runs until `shutdown` completes: [`Server::bind`] and [`Server::run`] in
-/// one call, for callers with nothing to print in between.
-pub async fn serve(
-    config: ServerConfig,
-    shutdown: impl Future<Output = ()> + Send,
-) -> Result<(), ServerError> {
-    Server::bind(config).await?.run(shutdown).await;
-    Ok(())
 }

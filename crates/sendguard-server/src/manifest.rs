@@ -6,11 +6,11 @@
 //! the request came in on, so the manifest IT downloads points back at the same server
 //! with no editing: `https://sendguard.corp.example` or `https://localhost:8443`.
 
-use std::fmt;
-use std::net::Ipv6Addr;
-
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use axum::http::uri::Authority;
+use std::fmt;
+use url::{Host, Url};
 
 /// The text in a manifest template that stands for the server's base URL.
 ///
@@ -80,31 +80,11 @@ impl ManifestKind {
             ManifestKind::Json => "application/json",
         }
     }
-
-    /// Escapes `text` for the inside of an XML attribute or a JSON string.
-    fn escape(self, text: &str) -> String {
-        let mut escaped = String::with_capacity(text.len());
-        for c in text.chars() {
-            match (self, c) {
-                (ManifestKind::Xml, '&') => escaped.push_str("&amp;"),
-                (ManifestKind::Xml, '<') => escaped.push_str("&lt;"),
-                (ManifestKind::Xml, '>') => escaped.push_str("&gt;"),
-                (ManifestKind::Xml, '"') => escaped.push_str("&quot;"),
-                (ManifestKind::Xml, '\'') => escaped.push_str("&apos;"),
-                (ManifestKind::Json, '"') => escaped.push_str("\\\""),
-                (ManifestKind::Json, '\\') => escaped.push_str("\\\\"),
-                (ManifestKind::Json, c) if c.is_control() => {
-                    escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
-                }
-                (_, c) => escaped.push(c),
-            }
-        }
-        escaped
-    }
 }
 
-/// Fills a manifest template: every [`BASE_URL_PLACEHOLDER`] becomes `base_url`, escaped
-/// for the manifest's format.
+/// Fills a manifest template: every [`BASE_URL_PLACEHOLDER`] becomes `base_url` (whose
+/// letters, digits and `:/.-_~[]` need no escaping in XML or JSON), every
+/// [`SEND_MODE_PLACEHOLDER`] the SendMode as the format spells it.
 ///
 /// ```
 /// use sendguard_server::{BaseUrl, ManifestKind, SendMode, render_manifest};
@@ -128,7 +108,7 @@ pub fn render_manifest(
     send_mode: SendMode,
 ) -> String {
     template
-        .replace(BASE_URL_PLACEHOLDER, &kind.escape(base_url.as_str()))
+        .replace(BASE_URL_PLACEHOLDER, base_url.as_str())
         .replace(SEND_MODE_PLACEHOLDER, send_mode.spelled_for(kind))
 }
 
@@ -138,41 +118,61 @@ pub fn render_manifest(
 pub struct BaseUrl(String);
 
 impl BaseUrl {
-    /// Checks a base URL given by a person (for example `sendguard manifest --base-url`):
+    /// Checks a base URL given by a person (for example `sendguard serve --public-url`):
     /// `http` or `https`, a host name or IP address, an optional port and an optional
-    /// path prefix; a trailing slash is dropped. Returns `None` for anything else, such
-    /// as user info, a query or characters that would need escaping.
-    pub fn parse(url: &str) -> Option<BaseUrl> {
-        let (scheme, rest) = url.split_once("://")?;
-        let scheme = scheme.to_ascii_lowercase();
-        let (authority, path) = match rest.find('/') {
-            Some(index) => rest.split_at(index),
-            None => (rest, ""),
-        };
-        let path = path.trim_end_matches('/');
-        let path_is_plain = path.bytes().all(|byte| {
-            byte.is_ascii_alphanumeric() || matches!(byte, b'/' | b'-' | b'.' | b'_' | b'~')
-        }) && !path.contains("//")
-            && !path
-                .split('/')
-                .any(|segment| segment == "." || segment == "..");
-        if !path_is_plain {
-            return None;
-        }
-        let origin = BaseUrl::from_parts(&scheme, authority)?;
-        Some(BaseUrl(format!("{}{path}", origin.0)))
-    }
-
-    /// An origin from a scheme (`http`/`https`) and a `Host`-style authority, or `None`
-    /// when either is not one.
-    fn from_parts(scheme: &str, authority: &str) -> Option<BaseUrl> {
-        if !matches!(scheme, "http" | "https") || !is_authority(authority) {
+    /// path prefix; a trailing slash is dropped, a default port too. Returns `None` for
+    /// anything else, such as user info, a query, dot segments or characters that would
+    /// need escaping.
+    pub fn parse(text: &str) -> Option<BaseUrl> {
+        let url = Url::parse(text).ok()?;
+        let after_scheme = text.split_once("://")?.1;
+        let raw_path = after_scheme
+            .find('/')
+            .map_or("", |index| &after_scheme[index..]);
+        let path = url.path().trim_end_matches('/');
+        let plain = path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'.' | b'_' | b'~'));
+        // The `url` crate normalises `/../` away and escapes spaces: compare with the
+        // text as given, so such a path is refused rather than silently changed.
+        if !plain || path != raw_path.trim_end_matches('/') || !BaseUrl::is_origin(&url) {
             return None;
         }
         Some(BaseUrl(format!(
-            "{scheme}://{}",
-            authority.to_ascii_lowercase()
+            "{}{path}",
+            url.origin().ascii_serialization()
         )))
+    }
+
+    /// An origin from a scheme and a `Host`-style authority (`host[:port]`), or `None`
+    /// when either is not one. The `Host` header is whatever the client sent, so it is
+    /// checked before it goes into a manifest.
+    fn from_parts(scheme: &str, authority: &str) -> Option<BaseUrl> {
+        let authority: Authority = authority.parse().ok()?;
+        if authority.as_str().contains('@') {
+            return None;
+        }
+        let url = Url::parse(&format!("{}://{authority}/", scheme.to_ascii_lowercase())).ok()?;
+        (url.path() == "/" && BaseUrl::is_origin(&url))
+            .then(|| BaseUrl(url.origin().ascii_serialization()))
+    }
+
+    /// `http(s)://host[:port]` and nothing else; host names made of non-empty labels.
+    fn is_origin(url: &Url) -> bool {
+        let host_ok = match url.host() {
+            Some(Host::Domain(name)) => name.split('.').all(|label| {
+                let dns = |b: u8| b.is_ascii_alphanumeric() || b == b'-';
+                !label.is_empty() && !label.starts_with('-') && label.bytes().all(dns)
+            }),
+            Some(Host::Ipv4(_) | Host::Ipv6(_)) => true,
+            None => false,
+        };
+        matches!(url.scheme(), "http" | "https")
+            && host_ok
+            && url.username().is_empty()
+            && url.password().is_none()
+            && url.query().is_none()
+            && url.fragment().is_none()
     }
 
     /// The URL as text, without a trailing slash.
@@ -187,63 +187,19 @@ impl fmt::Display for BaseUrl {
     }
 }
 
-/// Whether `text` is `host[:port]`: a DNS name or IPv4 address, or an IPv6 address in
-/// brackets, and a port of digits. The `Host` header is whatever the client sent, so it
-/// is checked before it goes into a manifest.
-fn is_authority(text: &str) -> bool {
-    if text.is_empty() || text.len() > 261 {
-        return false;
-    }
-    let (host_ok, port) = if let Some(bracketed) = text.strip_prefix('[') {
-        let Some((address, after)) = bracketed.split_once(']') else {
-            return false;
-        };
-        let port = match after {
-            "" => None,
-            after => match after.strip_prefix(':') {
-                Some(port) => Some(port),
-                None => return false,
-            },
-        };
-        (address.parse::<Ipv6Addr>().is_ok(), port)
-    } else {
-        let (host, port) = match text.split_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (text, None),
-        };
-        (is_dns_name(host), port)
-    };
-    let port_ok = port.is_none_or(|port| {
-        !port.is_empty()
-            && port.len() <= 5
-            && port.bytes().all(|b| b.is_ascii_digit())
-            && port.parse::<u16>().is_ok()
-    });
-    host_ok && port_ok
-}
-
-fn is_dns_name(host: &str) -> bool {
-    host.len() <= 253
-        && host.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
-}
-
 /// How the server learns the URL it is reached at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum UrlSource {
     /// The server terminates TLS itself: `https` and the request's own host. Forwarding
     /// headers are ignored, since any client could send them.
     Direct,
-    /// Plain HTTP behind a reverse proxy that terminates TLS: `X-Forwarded-Proto` and
-    /// `X-Forwarded-Host` (first value each), else `http` and the request's host.
+    /// Plain HTTP behind a reverse proxy that terminates TLS: the last value of
+    /// `X-Forwarded-Proto` and `X-Forwarded-Host` (the one the proxy next to us wrote;
+    /// earlier ones came from the client or proxies further out), else `http` and the
+    /// request's host.
     BehindProxy,
+    /// Given by IT (`--public-url`): wins over every header.
+    Fixed(BaseUrl),
 }
 
 /// Why a request's base URL could not be worked out; sent back as a 400.
@@ -252,202 +208,37 @@ pub(crate) const NO_BASE_URL: &str = "cannot tell which URL this server is reach
     X-Forwarded-Proto)";
 
 /// The base URL the client used to reach us, for a request.
-pub(crate) fn base_url_of(parts: &Parts, source: UrlSource) -> Option<BaseUrl> {
-    let own_host = parts
-        .uri
-        .authority()
-        .map(|authority| authority.as_str().to_owned())
-        .or_else(|| header_text(&parts.headers, "host").map(str::to_owned));
+pub(crate) fn base_url_of(parts: &Parts, source: &UrlSource) -> Option<BaseUrl> {
+    let own_host = || {
+        parts
+            .uri
+            .authority()
+            .map(|authority| authority.as_str().to_owned())
+            .or_else(|| header_text(&parts.headers, "host").map(str::to_owned))
+    };
     match source {
-        UrlSource::Direct => BaseUrl::from_parts("https", &own_host?),
+        UrlSource::Fixed(url) => Some(url.clone()),
+        UrlSource::Direct => BaseUrl::from_parts("https", &own_host()?),
         UrlSource::BehindProxy => {
-            let scheme = match first_value(&parts.headers, "x-forwarded-proto") {
-                Some(proto) => proto.to_ascii_lowercase(),
-                None if parts.headers.contains_key("x-forwarded-proto") => return None,
-                None => "http".to_owned(),
+            let forwarded = |name| match header_text(&parts.headers, name) {
+                None if !parts.headers.contains_key(name) => Ok(None),
+                text => text
+                    .and_then(|text| text.rsplit(',').next())
+                    .map(str::trim)
+                    .filter(|last| !last.is_empty())
+                    .map(Some)
+                    .ok_or(()),
             };
-            let host = match first_value(&parts.headers, "x-forwarded-host") {
+            let scheme = forwarded("x-forwarded-proto").ok()?.unwrap_or("http");
+            let host = match forwarded("x-forwarded-host").ok()? {
                 Some(host) => host.to_owned(),
-                None if parts.headers.contains_key("x-forwarded-host") => return None,
-                None => own_host?,
+                None => own_host()?,
             };
-            BaseUrl::from_parts(&scheme, &host)
+            BaseUrl::from_parts(scheme, &host)
         }
     }
 }
 
 fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|value| value.to_str().ok())
-}
-
-/// The first entry of a forwarding header: the one the outermost proxy (the one the
-/// client talked to) wrote.
-fn first_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    let first = header_text(headers, name)?.split(',').next()?.trim();
-    (!first.is_empty()).then_some(first)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::http::Request;
-
-    fn parts(uri: &str, headers: &[(&str, &str)]) -> Parts {
-        let mut request = Request::builder().uri(uri);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        request.body(()).unwrap().into_parts().0
-    }
-
-    #[test]
-    fn authorities() {
-        let table: [(&str, bool); 16] = [
-            ("localhost", true),
-            ("localhost:8443", true),
-            ("Sendguard.Corp.Example", true),
-            ("127.0.0.1:80", true),
-            ("[::1]:8443", true),
-            ("[::1]", true),
-            ("", false),
-            ("host:", false),
-            ("host:99999", false),
-            ("host:80:80", false),
-            ("[::1", false),
-            ("[nonsense]:1", false),
-            ("evil.example/\"><script>", false),
-            ("a..b", false),
-            ("user@host", false),
-            ("-bad.example", false),
-        ];
-        for (authority, expected) in table {
-            assert_eq!(is_authority(authority), expected, "{authority}");
-        }
-    }
-
-    #[test]
-    fn parse_base_urls() {
-        let ok = [
-            (
-                "https://sendguard.corp.example/",
-                "https://sendguard.corp.example",
-            ),
-            ("HTTPS://Host:8443", "https://host:8443"),
-            (
-                "https://intranet.example/sendguard/",
-                "https://intranet.example/sendguard",
-            ),
-        ];
-        for (input, expected) in ok {
-            assert_eq!(
-                BaseUrl::parse(input).map(|url| url.0),
-                Some(expected.to_owned())
-            );
-        }
-        for bad in [
-            "ftp://host",
-            "host",
-            "https://",
-            "https://host/a b",
-            "https://host/../x",
-            "https://host/?q",
-            "https://u@host",
-        ] {
-            assert_eq!(BaseUrl::parse(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn direct_uses_https_and_the_host_header_only() {
-        let request = parts(
-            "/manifest.xml",
-            &[
-                ("host", "localhost:8443"),
-                ("x-forwarded-host", "evil.example"),
-                ("x-forwarded-proto", "http"),
-            ],
-        );
-        assert_eq!(
-            base_url_of(&request, UrlSource::Direct).unwrap().as_str(),
-            "https://localhost:8443"
-        );
-        assert_eq!(base_url_of(&parts("/", &[]), UrlSource::Direct), None);
-    }
-
-    #[test]
-    fn behind_proxy_follows_forwarding_headers() {
-        let forwarded = parts(
-            "/manifest.xml",
-            &[
-                ("host", "127.0.0.1:8080"),
-                ("x-forwarded-host", "sendguard.corp.example, inner.proxy"),
-                ("x-forwarded-proto", "HTTPS, http"),
-            ],
-        );
-        assert_eq!(
-            base_url_of(&forwarded, UrlSource::BehindProxy)
-                .unwrap()
-                .as_str(),
-            "https://sendguard.corp.example"
-        );
-        let plain = parts("/manifest.xml", &[("host", "127.0.0.1:8080")]);
-        assert_eq!(
-            base_url_of(&plain, UrlSource::BehindProxy)
-                .unwrap()
-                .as_str(),
-            "http://127.0.0.1:8080"
-        );
-        let bad = parts("/", &[("host", "h"), ("x-forwarded-proto", "gopher")]);
-        assert_eq!(base_url_of(&bad, UrlSource::BehindProxy), None);
-        let empty = parts("/", &[("host", "h"), ("x-forwarded-host", "")]);
-        assert_eq!(base_url_of(&empty, UrlSource::BehindProxy), None);
-    }
-
-    #[test]
-    fn render_escapes_for_the_format() {
-        // A base URL cannot hold these characters; escaping is the second line of defence.
-        let odd = BaseUrl("https://a\"b<c".to_owned());
-        assert_eq!(
-            render_manifest("x={{BASE_URL}}", &odd, ManifestKind::Xml, SendMode::Block),
-            "x=https://a&quot;b&lt;c"
-        );
-        assert_eq!(
-            render_manifest(
-                "\"{{BASE_URL}}/x\"",
-                &odd,
-                ManifestKind::Json,
-                SendMode::Block
-            ),
-            "\"https://a\\\"b<c/x\""
-        );
-    }
-
-    #[test]
-    fn send_mode_in_the_spelling_of_each_format() {
-        let base = BaseUrl::parse("https://h:8443/p").unwrap();
-        let template = "{{SEND_MODE}} {{BASE_URL}}";
-        let cases = [
-            (
-                ManifestKind::Xml,
-                SendMode::SoftBlock,
-                "SoftBlock https://h:8443/p",
-            ),
-            (ManifestKind::Xml, SendMode::Block, "Block https://h:8443/p"),
-            (
-                ManifestKind::Json,
-                SendMode::SoftBlock,
-                "softBlock https://h:8443/p",
-            ),
-            (
-                ManifestKind::Json,
-                SendMode::Block,
-                "block https://h:8443/p",
-            ),
-        ];
-        for (kind, mode, expected) in cases {
-            assert_eq!(render_manifest(template, &base, kind, mode), expected);
-        }
-        assert_eq!(SendMode::parse("soft-block"), Some(SendMode::SoftBlock));
-        assert_eq!(SendMode::parse("Block"), None);
-    }
 }

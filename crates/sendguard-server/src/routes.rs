@@ -1,131 +1,237 @@
-//! The routes: what each URL answers, and the layers every answer passes through.
+//! The routes: what each URL answers, and the headers every answer carries.
 //!
-//! Every route is `GET` (and so `HEAD`); anything else is `405 Method Not Allowed`. No
-//! route reads a request body: nothing about a draft or an address can be sent here.
+//! | header | value | where |
+//! |---|---|---|
+//! | `Content-Security-Policy` | [`OUTLOOK_CSP`] | `/outlook/…` |
+//! | `Content-Security-Policy` | [`SITE_CSP`] | every other answer |
+//! | `X-Content-Type-Options`, `Referrer-Policy` | `nosniff`, `no-referrer` | every answer |
+//! | `Strict-Transport-Security` | `max-age=31536000` | every answer over HTTPS (not the generated localhost certificate) |
+//! | `Cache-Control` | `no-cache` (revalidate with the `ETag` each time) | files, policy, manifests |
+//! | `Cache-Control` | `no-store` | `/healthz`, errors, redirects |
+//!
+//! Static files come from tower-http's `ServeDir`, one per folder, behind a guard that
+//! refuses hidden names, separators, drive letters and control characters, and any path
+//! whose real location (symbolic links resolved) is outside the folder. Their tag is a
+//! hash of the content, equal on every machine serving the same build.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{
-    ALLOW, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, LOCATION, REFERRER_POLICY,
-    VARY, X_CONTENT_TYPE_OPTIONS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ALLOW, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG,
+    IF_NONE_MATCH, LOCATION, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, VARY,
+    X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use tower::ServiceExt as _;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::etag::{client_has_current, strong_etag};
-use crate::files::{Lookup, StaticSite, content_type};
-use crate::headers::{SITE_CSP, csp_for, no_store, revalidate};
-use crate::manifest::{ManifestKind, NO_BASE_URL, UrlSource, base_url_of, render_manifest};
+use crate::SiteRoots;
+use crate::manifest::{
+    ManifestKind, NO_BASE_URL, SendMode, UrlSource, base_url_of, render_manifest,
+};
 use crate::policy::PolicyReceiver;
 
+/// The policy for our own pages (landing page, playground, policy editor, docs) and the
+/// checker package: scripts and WebAssembly from this origin only, no inline script, no
+/// connections to any other origin, and no framing by other sites. `connect-src 'self'`
+/// is the browser-enforced half of the promise that nothing about a draft leaves.
+pub const SITE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; \
+    worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+    frame-ancestors 'none'";
+
+/// The policy for the Outlook add-in's files: as for the site, but Office.js comes from
+/// Microsoft's CDN, Outlook (on the web and on the desktop) frames the task pane, and
+/// Office's UI Fabric styles may be inline.
+pub const OUTLOOK_CSP: &str = "default-src 'self'; \
+    script-src 'self' 'wasm-unsafe-eval' https://appsforoffice.microsoft.com; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; \
+    connect-src 'self'; frame-src 'self' https://appsforoffice.microsoft.com; \
+    object-src 'none'; base-uri 'self'; form-action 'self'";
+
+/// Longest URL path and deepest nesting mapped to a file; anything beyond is refused.
+const MAX_PATH_BYTES: usize = 1024;
+const MAX_SEGMENTS: usize = 32;
+/// Files are read whole to tag them; a larger one is an error, not a surprise in memory.
+const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+
+/// A URL prefix served from a folder, under its own CSP.
+pub(crate) struct Mount {
+    /// `/outlook`, …, or `""` for the site root.
+    prefix: &'static str,
+    dir: PathBuf,
+    csp: &'static str,
+    files: ServeDir,
+}
+
+/// The folders, longest prefix first.
+pub(crate) fn mounts(roots: &SiteRoots) -> Vec<Mount> {
+    [
+        ("/outlook", roots.dist.join("addin-outlook"), OUTLOOK_CSP),
+        (
+            "/thunderbird",
+            roots.dist.join("addin-thunderbird"),
+            SITE_CSP,
+        ),
+        ("/checker", roots.dist.join("checker"), SITE_CSP),
+        ("", roots.www.clone(), SITE_CSP),
+    ]
+    .into_iter()
+    .map(|(prefix, dir, csp)| Mount {
+        files: ServeDir::new(&dir).redirect_path_prefix(prefix),
+        prefix,
+        dir,
+        csp,
+    })
+    .collect()
+}
+
 /// Everything the handlers share.
-#[derive(Debug)]
 pub(crate) struct AppState {
-    pub(crate) site: StaticSite,
+    pub(crate) mounts: Vec<Mount>,
     pub(crate) policy: PolicyReceiver,
     pub(crate) url_source: UrlSource,
-    /// The SendMode written into generated manifests.
-    pub(crate) send_mode: crate::manifest::SendMode,
-    /// `dist/sendguard-thunderbird.xpi`.
-    pub(crate) thunderbird_xpi: PathBuf,
-    /// `dist/addin-outlook/`: its scripts are listed in the `.well-known` file.
-    pub(crate) outlook_dir: PathBuf,
-    /// Where `manifest.template.xml` and `manifest.template.json` are.
-    pub(crate) manifest_templates: PathBuf,
+    pub(crate) send_mode: SendMode,
+    pub(crate) roots: SiteRoots,
 }
 
 type Shared = State<Arc<AppState>>;
 
-/// The whole site as one router.
-pub(crate) fn router(state: Arc<AppState>) -> Router {
+/// The whole site as one router; `hsts` adds `Strict-Transport-Security`.
+pub(crate) fn router(state: AppState, hsts: bool) -> Router {
+    let header = |name, value: &'static str| {
+        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+    };
     Router::new()
         .route("/healthz", get(healthz))
         .route("/policy.json", get(policy))
-        .route("/manifest.xml", get(manifest_xml))
-        .route("/manifest.json", get(manifest_json))
+        .route(
+            "/manifest.xml",
+            get(|s: Shared, p: Parts| manifest(s, p, ManifestKind::Xml)),
+        )
+        .route(
+            "/manifest.json",
+            get(|s: Shared, p: Parts| manifest(s, p, ManifestKind::Json)),
+        )
         .route("/sendguard-thunderbird.xpi", get(thunderbird_xpi))
         .route(
             "/.well-known/microsoft-officeaddins-allowed.json",
             get(officeaddins_allowed),
         )
         .fallback(static_file)
-        .with_state(state)
+        .with_state(Arc::new(state))
+        .layer(middleware::map_response(default_cache_control))
         .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn(get_and_head_only))
         .layer(SetResponseHeaderLayer::if_not_present(
             CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(SITE_CSP),
         ))
+        .layer(header(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(REFERRER_POLICY, "no-referrer"))
         .layer(SetResponseHeaderLayer::overriding(
-            X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
+            STRICT_TRANSPORT_SECURITY,
+            move |_: &Response| hsts.then(|| HeaderValue::from_static("max-age=31536000")),
         ))
         .layer(CatchPanicLayer::new())
 }
 
-/// `200` with the body, or `304` when the client's copy (by `If-None-Match`) is current.
-/// Either way the answer carries the tag and must be revalidated before reuse.
-fn tagged(request: &HeaderMap, etag: &str, media_type: &'static str, body: Bytes) -> Response {
-    let Ok(etag_value) = HeaderValue::from_str(etag) else {
-        return plain(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "bad entity tag".to_owned(),
-        );
-    };
-    let mut headers = HeaderMap::new();
-    headers.insert(ETAG, etag_value);
-    headers.insert(CACHE_CONTROL, revalidate());
-    if client_has_current(request, etag) {
-        return (StatusCode::NOT_MODIFIED, headers).into_response();
+/// `405` for every method but `GET` and `HEAD`, on every URL, before any route runs.
+async fn get_and_head_only(request: Request, next: Next) -> Response {
+    if request.method() == Method::GET || request.method() == Method::HEAD {
+        return next.run(request).await;
     }
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
-    (StatusCode::OK, headers, body).into_response()
+    let mut response = plain(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "only GET and HEAD are served",
+    );
+    response
+        .headers_mut()
+        .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+    response
+}
+
+/// Answers worth keeping are revalidated on every use, so a new policy or add-in build
+/// reaches everyone at once (and cheaply: a `304`); the rest is never stored.
+async fn default_cache_control(mut response: Response) -> Response {
+    let status = response.status();
+    let value = if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        "no-cache"
+    } else {
+        "no-store"
+    };
+    let headers = response.headers_mut();
+    if !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// A strong entity tag for content: 64-bit XXH3, stable across builds and machines.
+pub(crate) fn content_tag(bytes: &[u8]) -> String {
+    format!(
+        "\"{:016x}-{:x}\"",
+        xxhash_rust::xxh3::xxh3_64(bytes),
+        bytes.len()
+    )
+}
+
+/// Whether `If-None-Match` names `etag` (or `*`); compared weakly (RFC 9110 §13.1.2).
+fn client_has_current(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+}
+
+/// `200` with the body and its tag, or `304` when the client's copy is current.
+fn tagged(request: &HeaderMap, media_type: HeaderValue, body: Bytes) -> Response {
+    let etag = content_tag(&body);
+    let Ok(etag_value) = HeaderValue::from_str(&etag) else {
+        return plain(StatusCode::INTERNAL_SERVER_ERROR, "bad entity tag");
+    };
+    if client_has_current(request, &etag) {
+        return (StatusCode::NOT_MODIFIED, [(ETAG, etag_value)]).into_response();
+    }
+    ([(ETAG, etag_value), (CONTENT_TYPE, media_type)], body).into_response()
 }
 
 /// A short plain-text answer, for errors and for "not built yet".
-fn plain(status: StatusCode, message: String) -> Response {
+fn plain(status: StatusCode, message: impl Into<String>) -> Response {
+    let content_type = HeaderValue::from_static("text/plain; charset=utf-8");
     (
         status,
-        [
-            (
-                CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; charset=utf-8"),
-            ),
-            (CACHE_CONTROL, no_store()),
-        ],
-        message + "\n",
+        [(CONTENT_TYPE, content_type)],
+        message.into() + "\n",
     )
         .into_response()
 }
 
 fn not_built(what: &str, file: &str) -> Response {
-    plain(
-        StatusCode::SERVICE_UNAVAILABLE,
-        format!(
-            "{what} is not built yet ({file} is missing): run `cargo xtask build`, then reload."
-        ),
-    )
+    let message = format!(
+        "{what} is not built yet ({file} is missing): run `cargo xtask build`, then reload."
+    );
+    plain(StatusCode::SERVICE_UNAVAILABLE, message)
 }
 
 /// Generated answers depend on these request headers, so caches must key on them.
 fn vary_on_host(mut response: Response) -> Response {
-    response.headers_mut().insert(
-        VARY,
-        HeaderValue::from_static("Host, X-Forwarded-Host, X-Forwarded-Proto"),
-    );
+    let value = HeaderValue::from_static("Host, X-Forwarded-Host, X-Forwarded-Proto");
+    response.headers_mut().insert(VARY, value);
     response
 }
 
@@ -141,11 +247,10 @@ async fn healthz(State(state): Shared) -> Response {
             "rejected_edit": served.rejected_edit,
         },
     });
+    let json = HeaderValue::from_static("application/json");
+    let no_store = HeaderValue::from_static("no-store");
     (
-        [
-            (CONTENT_TYPE, HeaderValue::from_static("application/json")),
-            (CACHE_CONTROL, no_store()),
-        ],
+        [(CONTENT_TYPE, json), (CACHE_CONTROL, no_store)],
         body.to_string(),
     )
         .into_response()
@@ -157,36 +262,23 @@ async fn healthz(State(state): Shared) -> Response {
 /// `moz-extension://` origin without host permissions. The policy is configuration the
 /// add-ins publish to every user anyway, and the request carries no credentials.
 async fn policy(State(state): Shared, headers: HeaderMap) -> Response {
-    let served = Arc::clone(&state.policy.borrow());
-    let mut response = tagged(
-        &headers,
-        &served.etag,
-        "application/json",
-        served.body.clone(),
-    );
-    response.headers_mut().insert(
-        axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        axum::http::HeaderValue::from_static("*"),
-    );
+    let body = state.policy.borrow().body.clone();
+    let mut response = tagged(&headers, HeaderValue::from_static("application/json"), body);
+    let any = HeaderValue::from_static("*");
     response
-}
-
-async fn manifest_xml(State(state): Shared, parts: Parts) -> Response {
-    manifest(&state, &parts, ManifestKind::Xml).await
-}
-
-async fn manifest_json(State(state): Shared, parts: Parts) -> Response {
-    manifest(&state, &parts, ManifestKind::Json).await
+        .headers_mut()
+        .insert(ACCESS_CONTROL_ALLOW_ORIGIN, any);
+    response
 }
 
 /// `/manifest.xml`, `/manifest.json`: the Outlook add-in's template filled in with the
 /// URL this request came in on.
-async fn manifest(state: &AppState, parts: &Parts, kind: ManifestKind) -> Response {
-    let Some(base_url) = base_url_of(parts, state.url_source) else {
-        return plain(StatusCode::BAD_REQUEST, NO_BASE_URL.to_owned());
+async fn manifest(State(state): Shared, parts: Parts, kind: ManifestKind) -> Response {
+    let Some(base_url) = base_url_of(&parts, &state.url_source) else {
+        return plain(StatusCode::BAD_REQUEST, NO_BASE_URL);
     };
     let file = kind.template_file_name();
-    let path = state.manifest_templates.join(file);
+    let path = state.roots.manifest_templates.join(file);
     let template = match tokio::fs::read_to_string(&path).await {
         Ok(template) => template,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -194,30 +286,23 @@ async fn manifest(state: &AppState, parts: &Parts, kind: ManifestKind) -> Respon
         }
         Err(error) => {
             tracing::error!(path = %path.display(), %error, "cannot read the manifest template");
-            return plain(
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("cannot read the manifest template {file}; see the server log"),
-            );
+            let message = format!("cannot read the manifest template {file}; see the server log");
+            return plain(StatusCode::SERVICE_UNAVAILABLE, message);
         }
     };
     let body = render_manifest(&template, &base_url, kind, state.send_mode);
-    let etag = strong_etag(body.as_bytes());
-    vary_on_host(tagged(
-        &parts.headers,
-        &etag,
-        kind.content_type(),
-        body.into(),
-    ))
+    let media_type = HeaderValue::from_static(kind.content_type());
+    vary_on_host(tagged(&parts.headers, media_type, body.into()))
 }
 
 /// `/.well-known/microsoft-officeaddins-allowed.json`: the Outlook add-in's scripts that
 /// may fetch from this origin in classic Outlook's JavaScript-only runtime, where every
 /// request counts as cross-origin.
 async fn officeaddins_allowed(State(state): Shared, parts: Parts) -> Response {
-    let Some(base_url) = base_url_of(&parts, state.url_source) else {
-        return plain(StatusCode::BAD_REQUEST, NO_BASE_URL.to_owned());
+    let Some(base_url) = base_url_of(&parts, &state.url_source) else {
+        return plain(StatusCode::BAD_REQUEST, NO_BASE_URL);
     };
-    let dir = state.outlook_dir.clone();
+    let dir = state.roots.dist.join("addin-outlook");
     let Ok(Some(scripts)) = tokio::task::spawn_blocking(move || list_scripts(&dir)).await else {
         return not_built("The Outlook add-in", "dist/addin-outlook/");
     };
@@ -227,46 +312,32 @@ async fn officeaddins_allowed(State(state): Shared, parts: Parts) -> Response {
         .collect();
     let body = serde_json::to_string_pretty(&serde_json::json!({ "allowed": allowed }))
         .unwrap_or_default();
-    let etag = strong_etag(body.as_bytes());
-    vary_on_host(tagged(
-        &parts.headers,
-        &etag,
-        "application/json",
-        body.into(),
-    ))
+    let media_type = HeaderValue::from_static("application/json");
+    vary_on_host(tagged(&parts.headers, media_type, body.into()))
 }
 
-/// Most scripts listed in the `.well-known` file, and how deep to look for them.
-const MAX_LISTED_SCRIPTS: usize = 200;
-const MAX_SCRIPT_DEPTH: usize = 4;
-
-/// The `.js` files under `dir` as URL paths relative to it, sorted; `None` if `dir` is
-/// not there. Only names that need no escaping in a URL are listed.
+/// The `.js` files under `dir` (at most 200, at most 4 folders deep) as URL paths
+/// relative to it, sorted; `None` if `dir` is not there. Only names that need no
+/// escaping in a URL are listed.
 fn list_scripts(dir: &Path) -> Option<Vec<String>> {
     std::fs::read_dir(dir).ok()?;
     let mut scripts = Vec::new();
     let mut pending = vec![(dir.to_owned(), String::new(), 0)];
     while let Some((folder, prefix, depth)) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let (Some(name), Ok(kind)) = (
+                entry.file_name().to_str().map(str::to_owned),
+                entry.file_type(),
+            ) else {
+                continue;
+            };
             let plain_name = !name.starts_with('.')
                 && name
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if !plain_name {
-                continue;
-            }
-            if kind.is_dir() && depth < MAX_SCRIPT_DEPTH {
+            if plain_name && kind.is_dir() && depth < 4 {
                 pending.push((entry.path(), format!("{prefix}{name}/"), depth + 1));
-            } else if kind.is_file() && name.ends_with(".js") && scripts.len() < MAX_LISTED_SCRIPTS
-            {
+            } else if plain_name && kind.is_file() && name.ends_with(".js") && scripts.len() < 200 {
                 scripts.push(format!("{prefix}{name}"));
             }
         }
@@ -277,59 +348,146 @@ fn list_scripts(dir: &Path) -> Option<Vec<String>> {
 
 /// `/sendguard-thunderbird.xpi`: the Thunderbird add-on, for `policies.json` or a click.
 async fn thunderbird_xpi(State(state): Shared, headers: HeaderMap) -> Response {
-    match state.site.read(&state.thunderbird_xpi).await {
-        Ok(file) => tagged(
-            &headers,
-            &file.etag,
-            "application/x-xpinstall",
-            file.body.clone(),
-        ),
+    match tokio::fs::read(state.roots.dist.join("sendguard-thunderbird.xpi")).await {
+        Ok(body) => {
+            let media_type = HeaderValue::from_static("application/x-xpinstall");
+            tagged(&headers, media_type, body.into())
+        }
         Err(_) => not_built("The Thunderbird add-on", "dist/sendguard-thunderbird.xpi"),
     }
 }
 
-/// Everything else: a file from `www/` or one of the `dist/` folders.
+/// Everything else: a file from `www/` or one of the `dist/` folders, through the guard
+/// and the folder's `ServeDir`, tagged and under the folder's CSP.
 async fn static_file(State(state): Shared, request: Request) -> Response {
     let (parts, _body) = request.into_parts();
-    if parts.method != Method::GET && parts.method != Method::HEAD {
-        let mut response = plain(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "only GET and HEAD are served here".to_owned(),
-        );
-        response
-            .headers_mut()
-            .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
-        return response;
+    let path = parts.uri.path();
+    let Some(mount) = state.mounts.iter().find(|mount| {
+        path == mount.prefix
+            || path
+                .strip_prefix(mount.prefix)
+                .is_some_and(|rest| rest.starts_with('/'))
+    }) else {
+        return plain(StatusCode::NOT_FOUND, "not found");
+    };
+    if path == mount.prefix {
+        let location = HeaderValue::from_static(match mount.prefix {
+            "/outlook" => "/outlook/",
+            "/thunderbird" => "/thunderbird/",
+            _ => "/checker/",
+        });
+        return (StatusCode::PERMANENT_REDIRECT, [(LOCATION, location)]).into_response();
     }
-    match state.site.lookup(parts.uri.path()).await {
-        Lookup::File { path, area } => match state.site.read(&path).await {
-            Ok(file) => {
-                let mut response = tagged(
-                    &parts.headers,
-                    &file.etag,
-                    content_type(&path),
-                    file.body.clone(),
-                );
-                response
-                    .headers_mut()
-                    .insert(CONTENT_SECURITY_POLICY, csp_for(area));
-                response
-            }
-            Err(error) => {
-                tracing::warn!(path = %path.display(), %error, "cannot read a file to serve");
-                plain(StatusCode::NOT_FOUND, "not found".to_owned())
-            }
-        },
-        Lookup::AddSlash(location) => match HeaderValue::from_str(&location) {
-            Ok(location) => {
-                (StatusCode::PERMANENT_REDIRECT, [(LOCATION, location)]).into_response()
-            }
-            Err(_) => plain(StatusCode::NOT_FOUND, "not found".to_owned()),
-        },
-        Lookup::NotFound => plain(StatusCode::NOT_FOUND, "not found".to_owned()),
-        Lookup::Refused(reason) => {
-            plain(StatusCode::BAD_REQUEST, format!("refused path: {reason}"))
+    let rest = &path[mount.prefix.len()..];
+    let names = match file_names(rest) {
+        Ok(names) => names,
+        Err(reason) => return plain(StatusCode::BAD_REQUEST, format!("refused path: {reason}")),
+    };
+    let Ok(uri) = rest.parse::<Uri>() else {
+        return plain(StatusCode::BAD_REQUEST, "refused path: not a URL path");
+    };
+    if !inside(&mount.dir, &names, rest.ends_with('/')).await {
+        return plain(StatusCode::NOT_FOUND, "not found");
+    }
+    // Only the path goes on: tags, not dates or ranges, decide what a client gets.
+    let mut inner = Request::new(Body::empty());
+    *inner.uri_mut() = uri;
+    let Ok(response) = mount.files.clone().oneshot(inner).await;
+    match response.status() {
+        StatusCode::OK => {}
+        StatusCode::TEMPORARY_REDIRECT => {
+            let mut response = response.map(Body::new);
+            *response.status_mut() = StatusCode::PERMANENT_REDIRECT;
+            return response;
         }
+        StatusCode::NOT_FOUND => return plain(StatusCode::NOT_FOUND, "not found"),
+        _ => return response.map(Body::new),
+    }
+    let (file_parts, body) = response.into_parts();
+    let media_type = with_charset(file_parts.headers.get(CONTENT_TYPE));
+    let body = match axum::body::to_bytes(Body::new(body), MAX_FILE_BYTES).await {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::warn!(path, %error, "cannot read a file to serve");
+            return plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the file");
+        }
+    };
+    let mut response = tagged(&parts.headers, media_type, body);
+    let csp = HeaderValue::from_static(mount.csp);
+    response.headers_mut().insert(CONTENT_SECURITY_POLICY, csp);
+    response
+}
+
+/// Text types are UTF-8 here; say so, so no browser guesses. Scripts are
+/// `text/javascript` (RFC 9239), whatever older tables say for `.mjs`.
+fn with_charset(media_type: Option<&HeaderValue>) -> HeaderValue {
+    let text = media_type
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("application/octet-stream");
+    if text == "application/javascript" {
+        HeaderValue::from_static("text/javascript; charset=utf-8")
+    } else if text.starts_with("text/") && !text.contains("charset") {
+        HeaderValue::from_str(&format!("{text}; charset=utf-8"))
+            .unwrap_or(HeaderValue::from_static("text/plain; charset=utf-8"))
+    } else {
+        media_type
+            .cloned()
+            .unwrap_or(HeaderValue::from_static("application/octet-stream"))
+    }
+}
+
+/// Splits a path below a mount into decoded file names, refusing every name that is not
+/// a plain file or folder name: empty (`//`), dot names (`..`, `.git`), separators,
+/// drive letters, control characters, text that is not UTF-8, too long or too deep.
+fn file_names(rest: &str) -> Result<Vec<String>, &'static str> {
+    if rest.len() > MAX_PATH_BYTES {
+        return Err("path too long");
+    }
+    let inner = rest.strip_prefix('/').unwrap_or(rest);
+    let inner = inner.strip_suffix('/').unwrap_or(inner);
+    if inner.is_empty() {
+        return Ok(Vec::new());
+    }
+    if inner.split('/').count() > MAX_SEGMENTS {
+        return Err("path too deep");
+    }
+    inner
+        .split('/')
+        .map(|segment| {
+            let name = percent_encoding::percent_decode_str(segment)
+                .decode_utf8()
+                .map_err(|_| "path is not UTF-8")?;
+            if name.is_empty() {
+                Err("empty path segment")
+            } else if name.starts_with('.') {
+                Err("dot segment or hidden file")
+            } else if name
+                .chars()
+                .any(|c| matches!(c, '/' | '\\' | ':' | '%') || c.is_control())
+            {
+                Err("separator, drive letter, escape or control character in a path segment")
+            } else {
+                Ok(name.into_owned())
+            }
+        })
+        .collect()
+}
+
+/// Whether the file `names` lead to in `dir` really is inside `dir`, symbolic links
+/// resolved. A file that does not exist is left to `ServeDir` (which answers 404).
+async fn inside(dir: &Path, names: &[String], folder: bool) -> bool {
+    let mut path = dir.to_path_buf();
+    path.extend(names);
+    if folder {
+        path.push("index.html");
+    }
+    match (
+        tokio::fs::canonicalize(&path).await,
+        tokio::fs::canonicalize(dir).await,
+    ) {
+        (Ok(real), Ok(root)) => real.starts_with(root),
+        (Err(_), _) => true,
+        (Ok(_), Err(_)) => false,
     }
 }
 

@@ -540,6 +540,7 @@ async fn repeat_requests_get_304_until_the_content_changes() {
         let first = get(&client, &server.url(path)).await;
         let etag = header(&first, ETAG).to_owned();
         for tag in [
+            "*".to_owned(),
             etag.clone(),
             format!("W/{etag}"),
             format!("\"stale\", {etag}"),
@@ -669,12 +670,24 @@ async fn a_bad_policy_at_start_is_an_error_naming_file_and_key() {
     config.policy_file = Some(policy_path.clone());
     let error = Server::bind(config).await.unwrap_err();
     assert_eq!(error.kind(), ServerErrorKind::PolicyInvalid);
+    assert_eq!(error.path().as_deref(), Some(policy_path.as_path()));
     let message = error.to_string();
     assert!(
         message.contains(&policy_path.display().to_string()),
         "{message}"
     );
     assert!(message.contains("freemail-recipent"), "{message}");
+
+    // Too large to be a policy, or not there at all: unreadable, naming the file.
+    std::fs::write(&policy_path, vec![b' '; 2 * 1024 * 1024]).unwrap();
+    let mut config = site.config(Tls::BehindProxy);
+    config.policy_file = Some(policy_path.clone());
+    let error = Server::bind(config.clone()).await.unwrap_err();
+    assert_eq!(error.kind(), ServerErrorKind::PolicyRead);
+    assert!(error.to_string().contains("too large"), "{error}");
+    std::fs::remove_file(&policy_path).unwrap();
+    let error = Server::bind(config).await.unwrap_err();
+    assert_eq!(error.kind(), ServerErrorKind::PolicyRead);
 }
 
 #[tokio::test]
@@ -744,7 +757,16 @@ async fn manifest_urls_follow_the_host_behind_a_proxy() {
     );
 
     // A Host that is not a host name never reaches the manifest.
-    for host in ["evil.example\"><script>", "a b", "host:99999", ""] {
+    for host in [
+        "evil.example\"><script>",
+        "a b",
+        "host:99999",
+        "",
+        "user@host",
+        "a..b",
+        "[::1",
+        "-bad.example",
+    ] {
         let (status, text) = raw_request(server.addr, "GET /manifest.xml HTTP/1.1", host).await;
         assert_eq!(status, 400, "Host {host:?}: {text}");
         assert!(!text.contains("<script>"), "{text}");
@@ -772,7 +794,18 @@ async fn generated_certificate_serves_https_and_is_reused() {
     assert!(certificate.generated());
     let notice = certificate.to_string();
     assert!(notice.contains(&certificate.authority_path().display().to_string()));
-    assert!(notice.contains("update-ca-certificates"), "{notice}");
+    // The notice points to the per-system instructions, which the README holds.
+    assert!(
+        notice.contains("Trusting the local certificate"),
+        "{notice}"
+    );
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let section = readme
+        .split("### Trusting the local certificate")
+        .nth(1)
+        .expect("README has the trust section");
+    assert!(section.contains("update-ca-certificates"), "{section}");
     assert!(server.base_url().starts_with("https://localhost:"));
     let addr = server.local_addr();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -848,8 +881,21 @@ async fn generated_certificate_serves_https_and_is_reused() {
     assert!(!text.contains("internal_domains"), "{text}");
     running.stop().await;
 
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(certificate.key_path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "key readable by others: {mode:o}");
+    }
+
     // Started again: the same authority, so people trust it once.
-    let again = start(site.config(Tls::SelfSigned { dir: cert_dir })).await;
+    let again = start(site.config(Tls::SelfSigned {
+        dir: cert_dir.clone(),
+    }))
+    .await;
     let health = get(
         &tls_client(certificate.authority_path(), again.addr),
         &format!("https://localhost:{}/healthz", again.addr.port()),
@@ -857,6 +903,13 @@ async fn generated_certificate_serves_https_and_is_reused() {
     .await;
     assert_eq!(health.status(), StatusCode::OK);
     again.stop().await;
+
+    // A damaged set is replaced, not served.
+    std::fs::write(certificate.key_path(), "garbage").unwrap();
+    let third = Server::bind(site.config(Tls::SelfSigned { dir: cert_dir }))
+        .await
+        .unwrap();
+    assert!(third.self_signed_certificate().unwrap().generated());
 }
 
 /// IT's own certificate: a chain and key in PEM files, made here with rcgen.
@@ -915,6 +968,18 @@ async fn certificate_files_from_it_are_used() {
         "https://sendguard.corp.example:{}/outlook/taskpane.html",
         server.addr.port()
     )));
+    let health = get(
+        &client,
+        &format!(
+            "https://sendguard.corp.example:{}/healthz",
+            server.addr.port()
+        ),
+    )
+    .await;
+    assert_eq!(
+        header(&health, "strict-transport-security".parse().unwrap()),
+        "max-age=31536000"
+    );
     server.stop().await;
 
     // A key that does not belong to the certificate is refused at start, naming both.
@@ -932,6 +997,16 @@ async fn certificate_files_from_it_are_used() {
     .unwrap_err();
     assert_eq!(error.kind(), ServerErrorKind::TlsConfig, "{error}");
     assert!(error.to_string().contains("chain.pem"), "{error}");
+
+    // A certificate file that is not there.
+    let error = Server::bind(site.config(Tls::Files {
+        cert: site.path("missing.pem"),
+        key: key.clone(),
+    }))
+    .await
+    .unwrap_err();
+    assert_eq!(error.kind(), ServerErrorKind::TlsCertificate, "{error}");
+    assert!(error.to_string().contains("missing.pem"), "{error}");
 
     // The key given as the certificate: no certificate in it.
     let error = Server::bind(site.config(Tls::Files {
@@ -977,4 +1052,182 @@ async fn shutdown_finishes_and_closes_the_port() {
         started.elapsed()
     );
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+/// Reads until the server closes the connection; how long that took from `started`.
+/// Fails if it is still open after `limit`.
+async fn closed_by_server(
+    mut stream: impl tokio::io::AsyncRead + Unpin,
+    started: std::time::Instant,
+    limit: Duration,
+) -> Duration {
+    let deadline = tokio::time::Instant::from_std(started + limit);
+    let mut buffer = [0u8; 4096];
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Err(_) => panic!("connection still open after {limit:?}"),
+            Ok(Ok(0) | Err(_)) => return started.elapsed(),
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
+/// A test-only configuration: one second for the first request head and for idleness.
+fn short_timeouts(mut config: ServerConfig) -> ServerConfig {
+    config.header_timeout = Duration::from_secs(1);
+    config.idle_timeout = Duration::from_secs(1);
+    config
+}
+
+#[tokio::test]
+async fn idle_and_stalled_connections_are_closed_in_time() {
+    let site = Site::new();
+    let plain = start(short_timeouts(site.config(Tls::BehindProxy))).await;
+    let tls = start(short_timeouts(site.config(Tls::SelfSigned {
+        dir: site.path("tls"),
+    })))
+    .await;
+    let limit = Duration::from_secs(3);
+    let connect = |addr| async move {
+        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        (stream, std::time::Instant::now())
+    };
+
+    // Plain HTTP: not a byte sent.
+    let (stream, started) = connect(plain.addr).await;
+    let took = closed_by_server(stream, started, limit).await;
+    assert!(
+        took >= Duration::from_millis(900),
+        "closed too early: {took:?}"
+    );
+
+    // A request head trickling in, a byte at a time: the deadline counts from accept.
+    let (mut stream, started) = connect(plain.addr).await;
+    for byte in b"GET /policy.json HTTP/1.1\r\nHost: localhost\r\n"
+        .iter()
+        .take(6)
+    {
+        if stream.write_all(&[*byte]).await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let took = closed_by_server(stream, started, limit).await;
+    assert!(took < Duration::from_millis(2500), "{took:?}");
+
+    // HTTP/1 keep-alive after an answered request, then silence.
+    let (mut stream, _) = connect(plain.addr).await;
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).await.unwrap();
+    assert_eq!(&head, b"HTTP/1.1 200");
+    closed_by_server(stream, std::time::Instant::now(), limit).await;
+
+    // h2c: the HTTP/2 preface and settings, then no request.
+    let (mut stream, started) = connect(plain.addr).await;
+    stream
+        .write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\x04\0\0\0\0\0")
+        .await
+        .unwrap();
+    closed_by_server(stream, started, limit).await;
+
+    // TLS: nothing sent, and a handshake that stops after the record header.
+    let (stream, started) = connect(tls.addr).await;
+    closed_by_server(stream, started, limit).await;
+    let (mut stream, started) = connect(tls.addr).await;
+    stream
+        .write_all(&[0x16, 0x03, 0x01, 0x02, 0x00])
+        .await
+        .unwrap();
+    closed_by_server(stream, started, limit).await;
+
+    // Meanwhile the policy kept answering on both.
+    let (status, _) = raw_request(plain.addr, "GET /policy.json HTTP/1.1", "localhost").await;
+    assert_eq!(status, 200);
+    plain.stop().await;
+    tls.stop().await;
+}
+
+#[tokio::test]
+async fn the_connection_cap_holds_and_timeouts_free_its_slots() {
+    let site = Site::new();
+    let mut config = short_timeouts(site.config(Tls::BehindProxy));
+    config.max_connections = 2;
+    let server = start(config).await;
+    let idle = [
+        tokio::net::TcpStream::connect(server.addr).await.unwrap(),
+        tokio::net::TcpStream::connect(server.addr).await.unwrap(),
+    ];
+    // Give the server time to accept both, so they hold the two slots.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    let (status, _) = raw_request(server.addr, "GET /healthz HTTP/1.1", "localhost").await;
+    assert_eq!(status, 200);
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(600),
+        "answered at once, past the cap: {waited:?}"
+    );
+    drop(idle);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn public_url_and_the_proxy_end_of_forwarding_lists() {
+    let site = Site::new();
+    let server = start(site.config(Tls::BehindProxy)).await;
+    let client = client();
+    // A client can put anything in front; the proxy appends what it saw last.
+    let text = client
+        .get(server.url("/manifest.xml"))
+        .header("x-forwarded-proto", "http, https")
+        .header("x-forwarded-host", "evil.example, sendguard.corp.example")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("\"https://sendguard.corp.example/outlook/taskpane.html\""),
+        "{text}"
+    );
+    let response = get(&client, &server.url("/policy.json")).await;
+    assert!(
+        response
+            .headers()
+            .get("strict-transport-security")
+            .is_none()
+    );
+    let empty = client
+        .get(server.url("/manifest.xml"))
+        .header("x-forwarded-host", "")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
+    server.stop().await;
+
+    let mut config = site.config(Tls::BehindProxy);
+    config.public_url = sendguard_server::BaseUrl::parse("https://mail-tools.corp.example/sg/");
+    let server = start(config).await;
+    let response = client
+        .get(server.url("/manifest.xml"))
+        .header("x-forwarded-host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        header(&response, "strict-transport-security".parse().unwrap()),
+        "max-age=31536000"
+    );
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains("\"https://mail-tools.corp.example/sg/outlook/taskpane.html\""),
+        "{text}"
+    );
+    server.stop().await;
 }

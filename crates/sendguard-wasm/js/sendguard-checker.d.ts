@@ -19,6 +19,8 @@ export interface Address {
 /** A file attached to a draft. */
 export interface Attachment {
   name: string;
+  /** Other names the same file carries (MIME `filename*`/`filename`/`name`); each is checked. */
+  other_names?: string[];
   media_type?: string | null;
   size?: number;
   content_base64?: string | null;
@@ -63,6 +65,7 @@ export type RuleId =
   | "attachment-dangerous-type"
   | "attachment-disguised-name"
   | "attachment-too-large"
+  | "attachment-macro-document"
   | "content-not-inspected"
   | "list-not-expanded";
 

@@ -9,7 +9,8 @@
 //!   JavaScript-only runtime, where `WebAssembly` may not exist.
 //!
 //! A third, with the `site` feature, is for the web playground only: `parseEml` (`.eml`
-//! to a JSON draft), which carries mail-parser and so stays out of the add-ins' modules.
+//! to a JSON draft), which carries the legacy charset tables and so stays out of the
+//! add-ins' modules.
 //!
 //! Both are thin: every operation is a [`Session`] method, so the two builds cannot
 //! drift apart, and the host tests exercise the logic without a JavaScript engine.

@@ -1,6 +1,6 @@
 //! The site-only wasm-bindgen module (feature `site`): what the web playground needs
-//! besides the checker package, `.eml` parsing. It carries mail-parser and its charset
-//! tables, so it is a module of its own and the add-ins never load it. The JS wrapper
+//! besides the checker package, `.eml` parsing with the legacy charset tables
+//! (Shift_JIS, GBK, …), so it is a module of its own and the add-ins never load it. The JS wrapper
 //! (`js/site.mjs`) parses the JSON and adds the error's `kind`, as for the checker.
 
 use wasm_bindgen::prelude::*;

@@ -6,7 +6,7 @@ use std::path::Path;
 use indicatif::{ProgressBar, ProgressStyle};
 use sendguard_core::{Draft, Lang, Policy, Report, Verdict, check};
 
-use crate::render::render_text;
+use crate::render::{render_text, terminal_safe};
 use crate::{CheckArgs, EXIT_DATA, EXIT_INTERNAL, Format, LangArg};
 
 /// Progress bars appear from this many files on (and only on a terminal).
@@ -45,6 +45,11 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         progress.set_message(name.clone());
         let outcome = check_file(file, &policy);
         progress.inc(1);
+        match &outcome {
+            Outcome::Checked(report) => counts[usize::from(report.verdict.exit_code())] += 1,
+            Outcome::Unusable(_) => unusable += 1,
+            Outcome::Crashed(_) => crashed += 1,
+        }
         let written = match (&outcome, args.format) {
             (Outcome::Checked(report), Format::Json) => {
                 writeln!(stdout, "{}", with_file(&name, &report.to_json()))
@@ -57,18 +62,26 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
                 writeln!(stdout, "{error}")
             }
             (Outcome::Unusable(message) | Outcome::Crashed(message), Format::Text) => {
-                progress.suspend(|| eprintln!("sendguard: {name}: {message}"));
+                progress.suspend(|| {
+                    eprintln!(
+                        "sendguard: {}: {}",
+                        terminal_safe(&name),
+                        terminal_safe(message)
+                    );
+                });
                 Ok(())
             }
         };
-        if written.is_err() {
-            // stdout closed (e.g. piped into `head`): nothing more to say.
+        if let Err(error) = written {
+            progress.finish_and_clear();
+            if error.kind() == std::io::ErrorKind::BrokenPipe {
+                // The reader has gone (`sendguard check … | head`): it has seen what it
+                // wanted. That is a normal end, not a crash; the status is the worst
+                // verdict of the files checked so far, this one included.
+                return status(&counts, unusable, crashed);
+            }
+            eprintln!("sendguard: cannot write the report: {error}");
             return EXIT_INTERNAL;
-        }
-        match outcome {
-            Outcome::Checked(report) => counts[usize::from(report.verdict.exit_code())] += 1,
-            Outcome::Unusable(_) => unusable += 1,
-            Outcome::Crashed(_) => crashed += 1,
         }
     }
     progress.finish_and_clear();
@@ -83,6 +96,11 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         );
         eprintln!("{summary}");
     }
+    status(&counts, unusable, crashed)
+}
+
+/// The exit status: a crash beats unusable input beats the worst verdict.
+fn status(counts: &[usize; 3], unusable: usize, crashed: usize) -> u8 {
     if crashed > 0 {
         EXIT_INTERNAL
     } else if unusable > 0 {
@@ -129,22 +147,29 @@ fn check_file(file: &Path, policy: &Policy) -> Outcome {
 
 fn read(file: &Path) -> Result<Vec<u8>, String> {
     if file == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|error| format!("cannot read stdin: {error}"))?;
-        return Ok(bytes);
+        return read_capped(std::io::stdin().lock(), "stdin");
     }
+    let opened = std::fs::File::open(file).map_err(|error| format!("cannot read: {error}"))?;
+    read_capped(opened, "the file")
+}
+
+/// Reads at most [`sendguard_core::MAX_INPUT_BYTES`] bytes and refuses anything longer
+/// before parsing. The size is not asked of the file system first: `/dev/zero`, a pipe
+/// or a file that grows reports no size, and reading it whole would never end.
+fn read_capped(source: impl std::io::Read, what: &str) -> Result<Vec<u8>, String> {
     let limit = sendguard_core::MAX_INPUT_BYTES as u64;
-    let size = std::fs::metadata(file)
-        .map_err(|error| format!("cannot read: {error}"))?
-        .len();
-    if size > limit {
+    let mut bytes = Vec::new();
+    source
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| format!("cannot read {what}: {error}"))?;
+    if bytes.len() as u64 > limit {
         return Err(format!(
-            "the file is {size} bytes; sendguard reads at most {limit} bytes"
+            "{what} is larger than {limit} bytes ({} MiB), the most sendguard reads; nothing was checked",
+            limit / (1024 * 1024)
         ));
     }
-    std::fs::read(file).map_err(|error| format!("cannot read: {error}"))
+    Ok(bytes)
 }
 
 /// `.json` files and anything that starts with `{` are JSON drafts; the rest is mail.

@@ -3,7 +3,9 @@
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
-use sendguard_server::{SendMode, ServerConfig, ServerErrorKind, SiteRoots, Tls};
+use std::time::Duration;
+
+use sendguard_server::{BaseUrl, SendMode, ServerConfig, ServerErrorKind, SiteRoots, Tls};
 
 use crate::EXIT_DATA;
 
@@ -32,10 +34,24 @@ pub(crate) struct ServeArgs {
     /// The private key (PEM) for --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
-    /// Plain HTTP behind a reverse proxy that terminates TLS; generated URLs follow
-    /// X-Forwarded-Proto and X-Forwarded-Host.
+    /// Plain HTTP behind a reverse proxy that terminates TLS; generated URLs follow the
+    /// last (the proxy's own) value of X-Forwarded-Proto and X-Forwarded-Host.
     #[arg(long)]
     behind_proxy: bool,
+    /// The URL users reach this server at (e.g. https://sendguard.corp.example); wins
+    /// over Host and X-Forwarded-* in generated manifests.
+    #[arg(long, value_name = "URL", value_parser = parse_public_url)]
+    public_url: Option<BaseUrl>,
+    /// Seconds from accepting a connection to its first request head (TLS handshake
+    /// included).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    header_timeout: u64,
+    /// Seconds a connection may stay without traffic before it is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    idle_timeout: u64,
+    /// Most connections open at once (lowered to fit the open-file limit).
+    #[arg(long, value_name = "N", default_value_t = 8192, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: u64,
     /// Where the generated localhost certificate is kept
     /// [default: ~/.local/state/sendguard/tls].
     #[arg(long, value_name = "DIR", conflicts_with_all = ["tls_cert", "behind_proxy"])]
@@ -67,8 +83,18 @@ impl ServeArgs {
         let mut config = ServerConfig::new(self.listen, tls, SiteRoots::in_checkout(&self.root));
         config.policy_file.clone_from(&self.policy);
         config.send_mode = SendMode::parse(&self.send_mode).unwrap_or_default();
+        config.public_url.clone_from(&self.public_url);
+        config.header_timeout = Duration::from_secs(self.header_timeout);
+        config.idle_timeout = Duration::from_secs(self.idle_timeout);
+        config.max_connections = usize::try_from(self.max_connections).unwrap_or(usize::MAX);
         config
     }
+}
+
+fn parse_public_url(text: &str) -> Result<BaseUrl, String> {
+    BaseUrl::parse(text).ok_or_else(|| {
+        format!("{text:?} is not an http(s) URL of a host, with an optional port and path")
+    })
 }
 
 pub(crate) fn run(args: &ServeArgs) -> u8 {

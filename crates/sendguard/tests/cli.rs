@@ -269,6 +269,29 @@ fn serve_reports_a_busy_port_as_69() {
 }
 
 #[test]
+fn serve_refuses_a_bad_public_url_or_timeout_as_a_usage_error() {
+    for args in [
+        &["--public-url", "https://u@sendguard.corp.example"][..],
+        &["--public-url", "sendguard.corp.example"],
+        &["--header-timeout", "0"],
+        &["--max-connections", "0"],
+    ] {
+        let output = sendguard(&[&["serve", "--behind-proxy"][..], args].concat());
+        assert_eq!(
+            output.status.code(),
+            Some(64),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(args[0]),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
 fn manifest_fills_every_placeholder_for_the_url_and_send_mode() {
     let dir = scratch("manifest");
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");

@@ -1,7 +1,7 @@
 //! `attachment-dangerous-type`: a program or script attached, by its ending, its
 //! declared media type or its first bytes.
 
-use crate::draft::Attachment;
+use crate::files::File;
 use crate::lists::{DANGEROUS_MEDIA_TYPES, EXECUTABLE_MAGIC};
 use crate::messages::{Arg, text};
 use crate::policy::Policy;
@@ -14,27 +14,35 @@ use crate::vocabulary::{Finding, RuleId, Severity};
 pub(super) const TITLE: &str = "rule.attachment-dangerous-type.title";
 pub(super) const WHY: &str = "rule.attachment-dangerous-type.why";
 
+/// Looks at every file a recipient can open ([`crate::files`]: attachments and what is
+/// inside forwarded messages and archives) under every name it carries; the finding
+/// names the file's place and the name that gave it away.
 pub(super) fn check(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
     let policy = context.policy;
     context
-        .draft
-        .attachments
+        .files
+        .files
         .iter()
-        .filter_map(|attachment| {
-            let name = effective_name(&attachment.name);
-            let ending = extensions(&name).into_iter().next();
-            let message = if let Some(extension) = ending.filter(|e| is_dangerous(e, policy)) {
+        .filter_map(|file| {
+            let by_name = file.names.iter().find_map(|shown| {
+                let name = effective_name(shown);
+                let ending = extensions(&name).into_iter().next();
+                ending
+                    .filter(|e| is_dangerous(e, policy))
+                    .map(|extension| (shown, extension))
+            });
+            let message = if let Some((shown, extension)) = by_name {
                 text(
                     "rule.attachment-dangerous-type.message",
                     &[
-                        ("name", Arg::Str(printable(&attachment.name))),
+                        ("name", Arg::Str(printable(shown))),
                         ("extension", Arg::Str(extension)),
                     ],
                 )
-            } else if executable_content(attachment, policy) {
+            } else if executable_content(file, policy) {
                 text(
                     "rule.attachment-dangerous-type.message.content",
-                    &[("name", Arg::Str(printable(&attachment.name)))],
+                    &[("name", Arg::Str(printable(&file.names[0])))],
                 )
             } else {
                 return None;
@@ -42,7 +50,7 @@ pub(super) fn check(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
             Some(attachment_finding(
                 RuleId::AttachmentDangerousType,
                 severity,
-                &attachment.name,
+                &file.place,
                 message,
             ))
         })
@@ -51,9 +59,10 @@ pub(super) fn check(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
 
 /// A program under a harmless name: declared as one by its media type, or starting with
 /// an executable's magic bytes. Scripts with `#!` only count when the name does not
-/// say text (a `.txt` starting with `#!` is a script someone wants to show).
-fn executable_content(attachment: &Attachment, policy: &Policy) -> bool {
-    let declared = attachment.media_type.as_deref().is_some_and(|media_type| {
+/// say text (a `.txt` starting with `#!` is a script someone wants to show). A policy's
+/// allowed ending exempts the file only when every name it carries has one.
+fn executable_content(file: &File<'_>, policy: &Policy) -> bool {
+    let declared = file.media_type.as_deref().is_some_and(|media_type| {
         let essence = media_type
             .split(';')
             .next()
@@ -64,15 +73,27 @@ fn executable_content(attachment: &Attachment, policy: &Policy) -> bool {
             .binary_search(&essence.as_str())
             .is_ok()
     });
-    let name = effective_name(&attachment.name);
-    let ending = extensions(&name).into_iter().next().unwrap_or_default();
-    if policy.attachments.allowed_extensions.contains(&ending) {
+    let endings: Vec<String> = file
+        .names
+        .iter()
+        .map(|name| {
+            extensions(&effective_name(name))
+                .into_iter()
+                .next()
+                .unwrap_or_default()
+        })
+        .collect();
+    if endings
+        .iter()
+        .all(|ending| policy.attachments.allowed_extensions.contains(ending))
+    {
         return false;
     }
-    let sniffed = attachment.content.as_deref().is_some_and(|bytes| {
-        EXECUTABLE_MAGIC.iter().any(|(magic, kind)| {
-            bytes.starts_with(magic) && !(*kind == "sh" && matches!(ending.as_str(), "txt" | "md"))
-        })
+    let text_named = endings.iter().all(|e| matches!(e.as_str(), "txt" | "md"));
+    let sniffed = file.content.as_deref().is_some_and(|bytes| {
+        EXECUTABLE_MAGIC
+            .iter()
+            .any(|(magic, kind)| bytes.starts_with(magic) && !(*kind == "sh" && text_named))
     });
     declared || sniffed
 }

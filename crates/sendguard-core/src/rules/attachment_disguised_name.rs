@@ -1,5 +1,6 @@
 //! `attachment-disguised-name`: a file name that hides its real type behind an
-//! invisible direction character, a run of spaces or a harmless-looking second ending.
+//! invisible direction character, other invisible characters (zero-width, NUL,
+//! controls), a run of spaces or a harmless-looking second ending.
 
 use crate::lists::{BIDI_CONTROLS, DOCUMENT_EXTENSIONS};
 use crate::messages::{Arg, Text, text};
@@ -9,6 +10,7 @@ use crate::rules::file_names::{
     attachment_finding, effective_name, extensions, is_dangerous, printable,
 };
 use crate::vocabulary::{Finding, RuleId, Severity};
+use crate::windows_name::has_invisible;
 
 pub(super) const TITLE: &str = "rule.attachment-disguised-name.title";
 pub(super) const WHY: &str = "rule.attachment-disguised-name.why";
@@ -16,24 +18,28 @@ pub(super) const WHY: &str = "rule.attachment-disguised-name.why";
 /// How many spaces in a row count as padding that pushes the real ending out of view.
 const PADDING_RUN: usize = 5;
 
+/// Every file a recipient can open ([`crate::files`]), under every name it carries.
 pub(super) fn check(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
     context
-        .draft
-        .attachments
+        .files
+        .files
         .iter()
-        .filter_map(|attachment| {
-            let reason = disguise(&attachment.name, context.policy)?;
+        .filter_map(|file| {
+            let (shown, reason) = file
+                .names
+                .iter()
+                .find_map(|name| disguise(name, context.policy).map(|reason| (name, reason)))?;
             let message = text(
                 "rule.attachment-disguised-name.message",
                 &[
-                    ("name", Arg::Str(printable(&attachment.name))),
+                    ("name", Arg::Str(printable(shown))),
                     ("reason", Arg::Text(reason)),
                 ],
             );
             Some(attachment_finding(
                 RuleId::AttachmentDisguisedName,
                 severity,
-                &attachment.name,
+                &file.place,
                 message,
             ))
         })
@@ -44,6 +50,9 @@ pub(super) fn check(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
 fn disguise(name: &str, policy: &Policy) -> Option<Text> {
     if name.chars().any(|c| BIDI_CONTROLS.contains(&c)) {
         return Some(text("reason.bidi-control", &[]));
+    }
+    if has_invisible(name) {
+        return Some(text("reason.invisible-character", &[]));
     }
     let longest_space_run = name
         .split(|c: char| !c.is_whitespace())
@@ -83,6 +92,8 @@ mod tests {
         assert!(disguise("archive.tar.gz", &policy).is_none());
         assert!(disguise("setup.exe", &policy).is_none());
         assert!(disguise("Q3 report v2.1.pdf", &policy).is_none());
+        assert!(disguise("invoice.pdf\0.exe", &policy).is_some());
+        assert!(disguise("invoice.pdf\u{200B}", &policy).is_some());
     }
 
     #[test]

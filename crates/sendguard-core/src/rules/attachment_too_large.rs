@@ -12,7 +12,11 @@ pub(super) const WHY: &str = "rule.attachment-too-large.why";
 pub(super) fn check(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
     let attachments = &context.draft.attachments;
     let limit = u64::from(context.policy.attachments.max_total_mb) * 1_000_000;
-    let total: u64 = attachments.iter().map(|a| a.size).sum();
+    // Declared sizes come from the draft: a hostile one adds up past u64::MAX. The sum
+    // saturates, so an overflow is reported as too large instead of wrapping to small.
+    let total = attachments
+        .iter()
+        .fold(0u64, |sum, attachment| sum.saturating_add(attachment.size));
     if total <= limit {
         return Vec::new();
     }

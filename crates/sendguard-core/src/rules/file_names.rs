@@ -1,10 +1,11 @@
 //! How the attachment rules read a file name: as the recipient's system will
 //! interpret it, ending by ending.
 
-use crate::lists::{BIDI_CONTROLS, DANGEROUS_EXTENSIONS};
+use crate::lists::{BIDI_CONTROLS, is_dangerous_type};
 use crate::messages::Text;
 use crate::policy::Policy;
 use crate::vocabulary::{Finding, RuleId, Severity};
+use crate::windows_name::{as_windows_runs, is_invisible};
 
 /// A finding about the attachment called `name`.
 pub(super) fn attachment_finding(
@@ -18,17 +19,11 @@ pub(super) fn attachment_finding(
     found
 }
 
-/// The name with invisible and padding characters removed, as the recipient's system
-/// will interpret it: `a.pdf\u{202E}` tricks and trailing dots or spaces do not change
-/// what Windows runs.
+/// The name as the recipient's system will run it: `a.pdf\u{202E}` tricks, zero-width
+/// characters, NUL, `::$DATA` and trailing dots or spaces do not change what Windows
+/// runs.
 pub(super) fn effective_name(name: &str) -> String {
-    let visible: String = name
-        .chars()
-        .filter(|c| !BIDI_CONTROLS.contains(c))
-        .collect();
-    visible
-        .trim_end_matches(|c: char| c == '.' || c.is_whitespace())
-        .to_string()
+    as_windows_runs(name)
 }
 
 /// The endings of a file name, last first, lower-cased: `a.tar.GZ` → `gz`, `tar`.
@@ -50,7 +45,7 @@ pub(super) fn is_dangerous(extension: &str, policy: &Policy) -> bool {
     if rules.allowed_extensions.iter().any(|e| e == extension) {
         return false;
     }
-    DANGEROUS_EXTENSIONS.binary_search(&extension).is_ok()
+    is_dangerous_type(extension)
         || rules
             .extra_dangerous_extensions
             .iter()
@@ -61,7 +56,7 @@ pub(super) fn is_dangerous(extension: &str, policy: &Policy) -> bool {
 pub(super) fn printable(name: &str) -> String {
     name.chars()
         .map(|c| {
-            if BIDI_CONTROLS.contains(&c) {
+            if BIDI_CONTROLS.contains(&c) || is_invisible(c) {
                 format!("<U+{:04X}>", u32::from(c))
             } else {
                 c.to_string()

@@ -50,6 +50,11 @@ rule_registry!(declare_rule_modules);
 /// counts, each done once per check.
 pub(crate) struct Context<'a> {
     pub(crate) draft: &'a Draft,
+    /// Every file a recipient can open, containers expanded (see [`crate::files`]).
+    pub(crate) files: crate::files::Files<'a>,
+    /// What could not be inspected: the draft's own entries, then the containers the
+    /// expansion could not open.
+    pub(crate) not_inspected: Vec<crate::draft::NotInspected>,
     pub(crate) policy: &'a Policy,
     pub(crate) analysis: Analysis,
     pub(crate) summary: Summary,
@@ -58,8 +63,16 @@ pub(crate) struct Context<'a> {
 impl<'a> Context<'a> {
     fn new(draft: &'a Draft, policy: &'a Policy) -> Context<'a> {
         let analysis = Analysis::new(draft, policy);
+        let files = crate::files::expand(draft);
         Context {
             draft,
+            not_inspected: draft
+                .not_inspected
+                .iter()
+                .cloned()
+                .chain(files.gaps.iter().map(crate::files::Gap::not_inspected))
+                .collect(),
+            files,
             policy,
             summary: analysis.summary(),
             analysis,

@@ -26,7 +26,6 @@ pub(super) fn entries<'a>(
     wanted: impl Fn(Part) -> bool + 'a,
 ) -> impl Iterator<Item = &'a NotInspected> + 'a {
     context
-        .draft
         .not_inspected
         .iter()
         .filter(move |entry| wanted(entry.part))

@@ -1,0 +1,258 @@
+//! The policy: what IT and the data-protection officer decide, in one JSON file.
+//!
+//! Every field is optional and has a documented default, so no file at all is a valid
+//! policy. Everything else is strict: an unknown key, a wrong type, a domain that is not
+//! a domain or thresholds that contradict each other are errors that name the key and
+//! the line, because a typo must never silently switch protection off.
+
+mod domain_set;
+mod parse;
+mod severities;
+
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+pub use domain_set::DomainSet;
+pub use parse::{PolicyError, PolicyErrorKind};
+pub use severities::Severities;
+
+/// What a front end does when the checker itself fails (it throws, or cannot load).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailMode {
+    /// Let the mail go and tell the user it was not checked. The default: a broken
+    /// checker must not stop a company's mail.
+    #[default]
+    FailOpen,
+    /// Stop the send with a message that the check failed.
+    FailClosed,
+}
+
+/// Who goes into To when `move-to-bcc` empties it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BccTo {
+    /// The sender: the classic newsletter form, and what spam filters expect.
+    #[default]
+    Sender,
+    /// Nobody: To stays empty.
+    Nobody,
+}
+
+/// A sendguard policy. Build it with [`Policy::from_json`] or take [`Policy::default`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Policy {
+    /// A JSON Schema reference for editors; ignored by the checker.
+    #[serde(rename = "$schema", skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// A name for this policy, shown in the add-ins' options ("ACME 2026-11").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The organization's own domains; their subdomains are internal too. Empty: the
+    /// sender's organization (registrable domain of From) is internal.
+    pub internal_domains: DomainSet,
+    /// Partner domains treated like internal ones for visibility: they are not counted
+    /// as exposed parties and stay visible when moving to BCC. Still listed as external.
+    pub trusted_domains: DomainSet,
+    /// Extra private-mail domains, on top of the shipped lists.
+    pub freemail_domains: DomainSet,
+    /// Domains nobody may send to (rule `blocked-recipient`).
+    pub blocked_domains: DomainSet,
+    /// Each rule's severity (`off`, `info`, `warn`, `block`). For `visible-recipients`
+    /// it is the highest severity the thresholds may reach.
+    pub severity: Severities,
+    /// Thresholds for `visible-recipients`.
+    pub visible_recipients: VisibleRecipients,
+    /// How the `move-to-bcc` fix rewrites the draft.
+    pub move_to_bcc: MoveToBcc,
+    /// The organization's newsletter tool, suggested for mailings; its name appears on
+    /// the export button.
+    pub newsletter_tool: Option<NewsletterTool>,
+    /// Attachment limits.
+    pub attachments: AttachmentPolicy,
+    /// Whether users may send despite a `block`.
+    #[serde(rename = "override")]
+    pub override_block: OverridePolicy,
+    /// What the add-ins do when the checker itself fails.
+    pub on_checker_error: FailMode,
+}
+
+/// Thresholds for `visible-recipients`, counted over external recipients in To and Cc.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VisibleRecipients {
+    /// Warn from this many parties (organizations; each private address is its own).
+    pub warn_parties: u32,
+    /// Block from this many parties.
+    pub block_parties: u32,
+    /// Block from this many external addresses, however few organizations.
+    pub block_addresses: u32,
+}
+
+/// How `move-to-bcc` rewrites the draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MoveToBcc {
+    /// Who goes into To when it would be empty.
+    pub to: BccTo,
+    /// Whether internal (and trusted) recipients stay in To/Cc; if not, they move too.
+    pub keep_internal_visible: bool,
+}
+
+impl Default for MoveToBcc {
+    fn default() -> Self {
+        MoveToBcc {
+            to: BccTo::Sender,
+            keep_internal_visible: true,
+        }
+    }
+}
+
+/// The organization's newsletter tool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewsletterTool {
+    /// Its name as users know it ("CleverReach", "rapidmail").
+    pub name: String,
+    /// Where to open it (`https://…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Attachment limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AttachmentPolicy {
+    /// The most all attachments together may weigh, in MB (10^6 bytes). Base64 makes
+    /// a message about a third larger: 20 MB of files is about the 25 MB most mail
+    /// servers accept.
+    pub max_total_mb: u32,
+    /// More endings to treat as dangerous (`"xlsm"`), without the dot.
+    pub extra_dangerous_extensions: Vec<String>,
+    /// Endings never treated as dangerous (`"iso"` for an IT team), without the dot.
+    pub allowed_extensions: Vec<String>,
+}
+
+impl Default for AttachmentPolicy {
+    fn default() -> Self {
+        AttachmentPolicy {
+            max_total_mb: 20,
+            extra_dangerous_extensions: Vec::new(),
+            allowed_extensions: Vec::new(),
+        }
+    }
+}
+
+/// Whether a `block` can be overridden by the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OverridePolicy {
+    /// Users may send despite a block.
+    pub allow_block: bool,
+    /// An override needs a written reason.
+    pub require_reason: bool,
+}
+
+impl Default for OverridePolicy {
+    fn default() -> Self {
+        OverridePolicy {
+            allow_block: false,
+            require_reason: true,
+        }
+    }
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            schema: None,
+            name: None,
+            internal_domains: DomainSet::default(),
+            trusted_domains: DomainSet::default(),
+            freemail_domains: DomainSet::default(),
+            blocked_domains: DomainSet::default(),
+            severity: Severities::default(),
+            visible_recipients: VisibleRecipients::default(),
+            move_to_bcc: MoveToBcc::default(),
+            newsletter_tool: None,
+            attachments: AttachmentPolicy::default(),
+            override_block: OverridePolicy::default(),
+            on_checker_error: FailMode::FailOpen,
+        }
+    }
+}
+
+static DEFAULT_JSON: LazyLock<String> = LazyLock::new(|| {
+    let mut text = serde_json::to_string_pretty(&Policy::default()).unwrap_or_default();
+    text.push('\n');
+    text
+});
+
+/// The default policy as JSON, every field written out: what `sendguard policy
+/// default` prints and what the server serves when IT gives no policy file.
+pub fn default_policy_json() -> &'static str {
+    &DEFAULT_JSON
+}
+
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+    use serde_json::Value;
+
+    const SCHEMA: &str = include_str!("../../policy.schema.json");
+
+    /// Every key of the default policy is in the schema with the same default, and
+    /// every key the schema names is accepted by the parser: the two cannot drift.
+    #[test]
+    fn schema_matches_the_policy_types() {
+        let schema: Value = serde_json::from_str(SCHEMA).unwrap();
+        let defaults: Value = serde_json::from_str(default_policy_json()).unwrap();
+        let mut checked = 0;
+        walk(&schema, &defaults, "", &mut checked);
+        assert!(checked > 20, "only {checked} keys compared");
+    }
+
+    fn walk(schema: &Value, defaults: &Value, path: &str, checked: &mut usize) {
+        let properties = schema["properties"].as_object().unwrap();
+        for (key, value) in defaults.as_object().unwrap() {
+            let property = properties
+                .get(key)
+                .unwrap_or_else(|| panic!("schema lacks `{path}{key}`"));
+            if value.is_object() {
+                walk(property, value, &format!("{path}{key}."), checked);
+            } else {
+                assert_eq!(property["default"], *value, "default of `{path}{key}`");
+                *checked += 1;
+            }
+        }
+        for key in properties.keys() {
+            if key == "$schema" || key == "name" {
+                continue;
+            }
+            let full = format!("{path}{key}");
+            let mut probe = serde_json::Map::new();
+            let sample = match properties[key].get("default") {
+                Some(value) if !value.is_null() => value.clone(),
+                Some(_) => serde_json::json!({"name": "Tool"}),
+                None => serde_json::json!({}),
+            };
+            let mut inner = Value::Object(serde_json::Map::from_iter([(key.clone(), sample)]));
+            for part in path
+                .trim_end_matches('.')
+                .split('.')
+                .rev()
+                .filter(|p| !p.is_empty())
+            {
+                inner = Value::Object(serde_json::Map::from_iter([(part.to_string(), inner)]));
+            }
+            probe.extend(inner.as_object().unwrap().clone());
+            let text = Value::Object(probe).to_string();
+            assert!(
+                Policy::from_json(&text).is_ok(),
+                "parser rejects schema key `{full}`: {text}"
+            );
+        }
+    }
+}
