@@ -1,10 +1,10 @@
 // The options page: read-only. It shows the policy in force and where it came from;
 // there is nothing a user could change to weaken IT's policy.
 
-import { translator } from "./lib/i18n.mjs";
+import { loadCatalogue, translator } from "./lib/i18n.mjs";
 
 const $ = (id) => document.getElementById(id);
-const catalogue = await fetch("checker/messages.json").then((response) => response.json());
+const catalogue = await loadCatalogue((path) => fetch(path).then((response) => response.json()));
 const info = await messenger.runtime.sendMessage({ type: "sendguard:policy" });
 const t = translator(catalogue, info.lang);
 
@@ -14,8 +14,8 @@ $("heading").textContent = t("thunderbird.options.title");
 $("lead").textContent = t("thunderbird.options.lead");
 $("source-label").textContent = t("thunderbird.options.source");
 $("source").textContent = t(`thunderbird.options.source.${info.source}`, { url: info.url ?? "" });
-$("fail-mode-label").textContent = t("www.policy.field.on_checker_error");
-$("fail-mode").textContent = t(`www.policy.option.${info.fail_mode}`);
+$("fail-mode-label").textContent = t("thunderbird.options.fail-mode");
+$("fail-mode").textContent = t(`thunderbird.options.fail-mode.${info.fail_mode}`);
 $("checker-label").textContent = t("thunderbird.options.checker");
 $("checker").textContent = info.checker ? info.checker.version : "—";
 $("error").hidden = !info.error;

@@ -24,9 +24,10 @@ ROOT = HERE.parent
 RUNTIME_SUFFIXES = {".json", ".html", ".mjs", ".css"}
 NOT_SHIPPED = {"policies.example.json"}
 # The checker package files the add-on loads: the ES module build (the .cjs and .iife
-# builds are for other hosts), the shared report view and its stylesheet, and the
-# message catalogue (crates/sendguard-core/messages.json, copied by the package build).
-CHECKER_FILES = ("sendguard-checker.mjs", "report-view.mjs", "report-view.css", "messages.json")
+# builds are for other hosts), the shared report view and its stylesheet, the hosts'
+# shared decisions (host.mjs), and the
+# package's shared catalogue (the add-on's own strings are its messages.json).
+CHECKER_FILES = ("sendguard-checker.mjs", "report-view.mjs", "report-view.css", "host.mjs", "messages.json")
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 
 

@@ -1,12 +1,14 @@
-// Language handling for every page: the one de/en catalogue (messages.json, served with the
-// checker package), the language switch in the header, and translation of static markup.
+// Language handling for every page: the site's de/en catalogue (www/messages.json, served
+// at /messages.json), the language switch in the header, and translation of static markup.
 //
 // Markup carries English text inline so a page reads well before the catalogue arrives;
 // `data-i18n="key"` replaces the text, `data-i18n-attr="placeholder:key;aria-label:key"`
 // replaces attributes, and `data-lang="de"` blocks (long prose on the docs pages) are shown
 // only in their language.
 
-const CATALOGUE_URL = "/checker/messages.json";
+import { translator } from "/checker/host.mjs";
+
+const CATALOGUE_URL = "/messages.json";
 const STORAGE_KEY = "sendguard.lang";
 const LANGS = ["en", "de"];
 
@@ -37,10 +39,7 @@ export function currentLang() {
 
 /** The catalogue text for `key` in the current language, with `{name}` placeholders filled. */
 export function t(key, args = {}) {
-  const template = catalogue[lang]?.[key] ?? catalogue.en?.[key] ?? key;
-  return template.replace(/\{([a-z_]+)\}/g, (whole, name) =>
-    name in args ? String(args[name]) : whole,
-  );
+  return translator(catalogue, lang)(key, args);
 }
 
 /** Whether the catalogue has `key` (so callers can keep inline text when it does not). */

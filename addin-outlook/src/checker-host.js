@@ -1,29 +1,20 @@
-// Builds the checker from the first policy candidate it accepts, and keeps it for the next
-// Send in the same runtime (building it parses the policy and, with WebAssembly, compiles).
+// Builds the checker for a policy text and keeps it for the next Send in the same runtime
+// (building it parses the policy and, with WebAssembly, compiles).
 
 let kept = null; // { createChecker, text, checker }
 
 /**
- * `{ checker, policyText, source, rejected }`: the checker for the first candidate that
- * `createChecker` accepts. `rejected` lists candidates it refused, with the reason.
- * Throws only if even the empty default policy fails, i.e. the checker itself is broken.
+ * `accept(text)` for host.mjs `choosePolicy`: the checker for `text`, built once per
+ * policy text. Throws when the checker refuses the policy, or when it is not loaded.
  */
-export async function checkerFor(createChecker, candidates) {
-  const rejected = [];
-  for (const candidate of candidates) {
-    if (kept && kept.createChecker === createChecker && kept.text === candidate.text) {
-      return { checker: kept.checker, policyText: candidate.text, source: candidate.source, rejected };
-    }
-    try {
-      const checker = await createChecker(candidate.text);
-      kept = { createChecker, text: candidate.text, checker };
-      return { checker, policyText: candidate.text, source: candidate.source, rejected };
-    } catch (error) {
-      rejected.push({ source: candidate.source, error });
-      if (candidate.source === "default") throw error;
-    }
-  }
-  throw new Error("no policy to check with");
+export function acceptorFor(createChecker) {
+  return async (text) => {
+    if (typeof createChecker !== "function") throw new Error("the checker is not loaded");
+    if (kept && kept.createChecker === createChecker && kept.text === text) return kept.checker;
+    const checker = await createChecker(text);
+    kept = { createChecker, text, checker };
+    return checker;
+  };
 }
 
 /** A short, stable digest of a draft: FNV-1a over its JSON, as 8 hex digits. */

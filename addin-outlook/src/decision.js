@@ -9,6 +9,7 @@
 // reason gets "Send Anyway" too).
 
 import { pick, t } from "./i18n.js";
+import { describe, sendAnywayOf } from "../../crates/sendguard-wasm/js/host.mjs";
 
 export const MAX_MESSAGE = 500;
 export const MAX_CANCEL_LABEL = 20;
@@ -66,11 +67,12 @@ export function completionFor(report, { lang, caps, warnedBefore, contextData, a
   if (verdict === "pass") return { allowEvent: true };
   if (verdict === "warn" && warnedBefore) return { allowEvent: true };
 
-  const override = report.override || {};
-  const promptUser = verdict === "warn" || (override.allowed === true && override.reason_required === false);
+  // "Send Anyway" in Outlook's dialog cannot ask for a reason: only where none is needed.
+  const allowed = sendAnywayOf(report);
+  const promptUser = allowed.sendAnyway && !allowed.reasonRequired;
   const findings = stopping(report);
   const more = (count) => t(lang, "outlook.alert.more", { count });
-  const head = t(lang, "verdict." + verdict);
+  const head = pick(report.headline, lang) || verdict;
   const hints = [];
   if (verdict === "warn") {
     hints.push(t(lang, caps.mailbox114 ? "outlook.alert.warn.anyway" : "outlook.alert.warn.again"));
@@ -106,8 +108,7 @@ export function completionFor(report, { lang, caps, warnedBefore, contextData, a
 
 /** One line of an error, short enough for the dialog. */
 export function describeError(error) {
-  const text = String((error && (error.message || error)) || "unknown error").replace(/\s+/g, " ").trim();
-  return clip(text, 160);
+  return describe(error);
 }
 
 /**

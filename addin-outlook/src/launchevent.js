@@ -6,17 +6,21 @@
 // `globalThis.SendguardChecker`, with WebAssembly or its plain-JavaScript fallback) in front
 // of this code, so the whole handler is one ES2016 file.
 //
-// It reads the draft, takes the policy from the add-in's own server (or the last good copy,
-// or the default), runs the checker and answers within DEADLINE_MS, well inside the 5 s
-// after which Outlook says the add-in is taking long. Nothing about the draft leaves the
-// machine: the only request is the policy download.
+// It first learns the fail mode from the last policy the checker accepted (the saved copy;
+// else the default), then reads the draft and takes the policy from the add-in's own server
+// (or the saved copy, or the default) in parallel, runs the checker and answers within
+// DEADLINE_MS, well inside the 5 s after which Outlook says the add-in is taking long. Every
+// Office call has its own time limit; a failure or timeout anywhere is answered by the fail
+// mode, never by a silent pass. Nothing about the draft leaves the machine: the only
+// request is the policy download.
 
 import { call, hasMailbox, withTimeout } from "./office-api.js";
 import { readDraft } from "./read-draft.js";
-import { addinUrl, failModeOf, policyCache, policyCandidates, policyUrlFor } from "./policy-source.js";
-import { checkerFor, fingerprint } from "./checker-host.js";
+import { addinUrl, loadPolicy, policyCache, policyUrlFor } from "./policy-source.js";
+import { fingerprint } from "./checker-host.js";
 import { completionFor, completionForFailure, describeError } from "./decision.js";
 import { languageOf, t } from "./i18n.js";
+import { lastGoodPolicy } from "../../crates/sendguard-wasm/js/host.mjs";
 
 /** The answer is due by then, whatever happens (Outlook starts to nag after 5 s). */
 export const DEADLINE_MS = 4000;
@@ -101,23 +105,33 @@ export async function onSend(event) {
     const roaming = office.context.roamingSettings;
     const cache = policyCache(globalThis.OfficeRuntime, roaming);
     const url = policyUrlFor(addinUrl(office, scriptUrl, roaming));
-    const [read, policy] = await Promise.all([
-      readDraft(office),
-      policyCandidates({ fetchFn: globalThis.fetch, url, cache, timeoutMs: POLICY_TIMEOUT_MS }),
-    ]);
-    if (policy.fetchError) console.warn("sendguard: policy not loaded from the server", policy.fetchError);
-    failMode = failModeOf(policy.candidates[0].text);
+    // The fail mode before anything else can fail: from the saved copy the checker accepted.
+    const saved = await cache.get().catch(() => null);
+    failMode = lastGoodPolicy({ cached: saved, url }).failMode;
     const engine = globalThis.SendguardChecker;
-    if (!engine || typeof engine.createChecker !== "function") throw new Error("the checker is not loaded");
-    const chosen = await checkerFor(engine.createChecker, policy.candidates);
-    failMode = failModeOf(chosen.policyText);
-    if (chosen.source === "server") {
-      cache
-        .get()
-        .then((old) => (old === chosen.policyText ? null : cache.set(chosen.policyText)))
-        .catch(() => {});
+    const policy = loadPolicy({
+      fetchFn: globalThis.fetch,
+      url,
+      cache: { get: () => Promise.resolve(saved), set: cache.set },
+      createChecker: engine && engine.createChecker,
+      timeoutMs: POLICY_TIMEOUT_MS,
+    }).then((chosen) => {
+      failMode = chosen.failMode;
+      for (const skipped of chosen.errors) console.warn("sendguard: policy from " + skipped.source + " not used: " + skipped.error);
+      return chosen;
+    });
+    policy.catch(() => {}); // awaited below; no "unhandled" report while the draft is read
+    let read;
+    try {
+      read = await readDraft(office);
+    } catch (error) {
+      // The recipients cannot be read: a fault. The fail mode of the policy being loaded
+      // (if the checker accepts it in time) is the one that answers.
+      await policy.catch(() => null);
+      throw error;
     }
-    const report = chosen.checker.check(read.draft);
+    const chosen = await policy;
+    const report = chosen.value.check(read.draft);
     const print = fingerprint(read.draft);
     const warnedBefore = report.verdict === "warn" && (await readSession(item, WARNED_KEY)) === print;
     const options = completionFor(report, {

@@ -27,22 +27,7 @@ export function call(target, method, ...args) {
   });
 }
 
-/** Resolves like `promise`, or rejects with a timeout error after `ms`. */
-export function withTimeout(promise, ms, what) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(what + " took longer than " + ms + " ms")), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
+export { withTimeout } from "../../crates/sendguard-wasm/js/host.mjs";
 
 /** Whether the client has Mailbox requirement set `version` ("1.14"). */
 export function hasMailbox(office, version) {

@@ -1,9 +1,15 @@
 // Where the policy comes from: the add-in's own server (`<base>/policy.json`, next to the
 // `outlook/` folder the scripts are served from), cached so a server that cannot be reached
-// does not switch protection off. Order: fresh from the server, else the last good copy,
-// else the default built into the checker (the empty policy `{}`).
+// does not switch protection off. Order: fresh from the server, else the last copy the
+// checker accepted, else the default built into the checker (the empty policy `{}`). The
+// order, cache-after-accept, https-only and the fail mode are the hosts' shared rules
+// (crates/sendguard-wasm/js/host.mjs); this file connects them to Office.
 
-import { withTimeout } from "./office-api.js";
+import { choosePolicy, withTimeout } from "../../crates/sendguard-wasm/js/host.mjs";
+import { acceptorFor } from "./checker-host.js";
+
+/** How long reading or writing the saved policy may take. */
+export const CACHE_TIMEOUT_MS = 500;
 
 const CACHE_KEY = "sendguard.policy";
 const BASE_KEY = "sendguard.base";
@@ -50,51 +56,59 @@ export function rememberAddinUrl(roaming, url) {
 }
 
 /**
- * A small key-value store for the last good policy: OfficeRuntime.storage in event-based
- * runtimes, else the roaming settings (which travel with the mailbox), else memory.
+ * The last policy the checker accepted, as `{ url, text, fetched_at }`: in
+ * OfficeRuntime.storage in event-based runtimes, else the roaming settings (which travel
+ * with the mailbox), else memory. Anything else found under the key (an older add-in's
+ * plain text) reads as nothing: only a copy this add-in vouched for is used.
  */
 export function policyCache(runtime, roaming) {
+  let store;
   if (runtime && runtime.storage && typeof runtime.storage.getItem === "function") {
-    return {
-      get: () => runtime.storage.getItem(CACHE_KEY).then((v) => v || null),
-      set: (text) => runtime.storage.setItem(CACHE_KEY, text),
+    store = {
+      get: () => runtime.storage.getItem(CACHE_KEY),
+      set: (value) => runtime.storage.setItem(CACHE_KEY, value),
     };
-  }
-  if (roaming && typeof roaming.get === "function") {
-    return {
-      get: () => Promise.resolve(roaming.get(CACHE_KEY) || null),
-      set: (text) => {
-        roaming.set(CACHE_KEY, text);
+  } else if (roaming && typeof roaming.get === "function") {
+    store = {
+      get: () => Promise.resolve(roaming.get(CACHE_KEY)),
+      set: (value) => {
+        roaming.set(CACHE_KEY, value);
         return new Promise((resolve) => roaming.saveAsync(() => resolve()));
       },
     };
+  } else {
+    let memory = null;
+    store = {
+      get: () => Promise.resolve(memory),
+      set: (value) => {
+        memory = value;
+        return Promise.resolve();
+      },
+    };
   }
-  let memory = null;
   return {
-    get: () => Promise.resolve(memory),
-    set: (text) => {
-      memory = text;
-      return Promise.resolve();
-    },
+    get: () =>
+      withTimeout(Promise.resolve().then(store.get), CACHE_TIMEOUT_MS, "reading the saved policy").then(parseEntry),
+    set: (entry) =>
+      withTimeout(Promise.resolve().then(() => store.set(JSON.stringify(entry))), CACHE_TIMEOUT_MS, "saving the policy"),
   };
 }
 
-/** `on_checker_error` of a policy text: "fail-closed" or the default "fail-open". */
-export function failModeOf(policyText) {
+function parseEntry(value) {
+  if (typeof value !== "string") return null;
   try {
-    const policy = JSON.parse(policyText);
-    return policy && policy.on_checker_error === "fail-closed" ? "fail-closed" : "fail-open";
+    const entry = JSON.parse(value);
+    return entry && typeof entry.text === "string" && typeof entry.url === "string" ? entry : null;
   } catch (_) {
-    return "fail-open";
+    return null;
   }
 }
 
 /**
- * Fetches the policy text within `timeoutMs`. Rejects on a network error, a non-2xx answer,
- * a timeout or text that is not a JSON object; the caller then falls back to the cache.
+ * Fetches the policy text within `timeoutMs`. Rejects on a network error, a non-2xx answer
+ * or a timeout; whether the text is a policy is the checker's decision.
  */
 export async function fetchPolicy(fetchFn, url, timeoutMs) {
-  if (!url) throw new Error("the add-in does not know its server's address");
   if (typeof fetchFn !== "function") throw new Error("fetch is not available");
   const response = await withTimeout(
     fetchFn(url, { cache: "no-cache", credentials: "omit" }),
@@ -102,33 +116,22 @@ export async function fetchPolicy(fetchFn, url, timeoutMs) {
     "loading the policy",
   );
   if (!response.ok) throw new Error(url + ": HTTP " + response.status);
-  const text = await withTimeout(response.text(), timeoutMs, "reading the policy");
-  const parsed = JSON.parse(text);
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new Error(url + ": not a JSON object");
-  }
-  return text;
+  return withTimeout(response.text(), timeoutMs, "reading the policy");
 }
 
 /**
- * The policy candidates in order of preference, each `{ text, source }` with source
- * "server", "cache" or "default". The caller takes the first the checker accepts and
- * caches a server copy only once the checker has accepted it.
+ * The policy in force and its checker (host.mjs `choosePolicy`): the server's copy is
+ * asked on every Send (`maxAgeMs` 0) and cached once the checker accepted it.
  */
-export async function policyCandidates({ fetchFn, url, cache, timeoutMs }) {
-  const candidates = [];
-  let fetchError = null;
-  try {
-    candidates.push({ text: await fetchPolicy(fetchFn, url, timeoutMs), source: "server" });
-  } catch (error) {
-    fetchError = error;
+export function loadPolicy({ fetchFn, url, cache, createChecker, timeoutMs }) {
+  if (!url) {
+    return choosePolicy({ accept: acceptorFor(createChecker), cache: null, url: null });
   }
-  try {
-    const cached = await withTimeout(cache.get(), 500, "reading the saved policy");
-    if (cached) candidates.push({ text: cached, source: "cache" });
-  } catch (_) {
-    // no cache: fine
-  }
-  candidates.push({ text: "{}", source: "default" });
-  return { candidates, fetchError };
+  return choosePolicy({
+    url,
+    cache,
+    fetchText: (target) => fetchPolicy(fetchFn, target, timeoutMs),
+    accept: acceptorFor(createChecker),
+    maxAgeMs: 0,
+  });
 }

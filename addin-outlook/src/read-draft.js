@@ -1,15 +1,25 @@
 // Reads the item being composed into a sendguard draft (docs/formats.md): sender,
-// recipients, subject, body text and the attachment list. Attachment content is read only
-// for the first bytes the core sniffs for programs under harmless names.
+// recipients, subject, body text, every attachment's name and size, and a prefix of each
+// attachment's content. Every Office call has its own time limit inside the handler's
+// deadline. Recipients are the one part without which there is no check: a recipient read
+// that fails or hangs is a fault (the policy's fail mode applies). Everything else that
+// could not be read goes into the draft's `not_inspected`, so the checker reports it
+// (rules `content-not-inspected`, `list-not-expanded`) instead of skipping it.
 
 import { call, hasMailbox, withTimeout } from "./office-api.js";
+import { CONTENT_LIMITS, notInspected, reasonOf } from "../../crates/sendguard-wasm/js/host.mjs";
 
-/** Bytes of each attachment the core needs: it compares the start with executables' magic. */
-const SNIFF_BASE64_CHARS = 1364; // 341 groups of 4 = 1023 bytes, no padding needed
-/** Attachments larger than this are not read at all (the name and size still count). */
-const SNIFF_MAX_BYTES = 25 * 1000 * 1000;
-/** How long reading all attachment starts may take before the check goes on without them. */
-const SNIFF_BUDGET_MS = 1200;
+/** Time limits per Office call (ms); all well inside the handler's 4 s deadline. */
+export const TIMEOUTS = Object.freeze({
+  recipients: 1500,
+  from: 500,
+  subject: 500,
+  body: 1000,
+  attachmentList: 1000,
+  attachmentContent: 1200,
+});
+/** Attachments larger than this are not fetched at all: Office hands over the whole file. */
+export const CONTENT_READ_MAX_BYTES = 25 * 1000 * 1000;
 
 /** Meetings have attendees instead of To/Cc and no Bcc. */
 export function isAppointment(office, item) {
@@ -31,14 +41,32 @@ function toAddress(details) {
   return name && name.toLowerCase() !== address.toLowerCase() ? { name, address } : { address };
 }
 
-/** Each recipient field as a list of `{ name?, address }`. */
+function isList(details) {
+  return String(details.recipientType || "").toLowerCase() === "distributionlist";
+}
+
+/**
+ * Each recipient field as a list of `{ name?, address }`, and `lists`: `not_inspected`
+ * entries for contact groups (Office.js cannot expand them) and entries without an
+ * address. A group's own address, if it has one, stays a recipient.
+ */
 export async function readRecipients(office, item) {
   const fields = recipientFields(office, item);
-  const out = { to: [], cc: [], bcc: [] };
+  const out = { to: [], cc: [], bcc: [], lists: [] };
   const names = Object.keys(fields);
-  const lists = await Promise.all(names.map((name) => call(fields[name], "getAsync")));
+  const read = await Promise.all(
+    names.map((name) => withTimeout(call(fields[name], "getAsync"), TIMEOUTS.recipients, "reading " + name)),
+  );
   names.forEach((name, index) => {
-    out[name] = (lists[index] || []).filter((r) => r && r.emailAddress).map(toAddress);
+    for (const entry of read[index] || []) {
+      if (!entry) continue;
+      const hasAddress = String(entry.emailAddress || "").trim() !== "";
+      if (isList(entry) || !hasAddress) {
+        const label = hasAddress ? String(entry.emailAddress).trim() : String(entry.displayName || "").trim();
+        out.lists.push(notInspected("list", label || "?", "unsupported"));
+      }
+      if (hasAddress) out[name].push(toAddress(entry));
+    }
   });
   return out;
 }
@@ -48,7 +76,7 @@ async function readFrom(office, item) {
   const field = isAppointment(office, item) ? item.organizer : item.from;
   try {
     if (field && typeof field.getAsync === "function") {
-      const from = await call(field, "getAsync");
+      const from = await withTimeout(call(field, "getAsync"), TIMEOUTS.from, "reading the sender");
       if (from && from.emailAddress) return toAddress(from);
     }
   } catch (_) {
@@ -63,54 +91,116 @@ async function readFrom(office, item) {
 async function readSubject(item) {
   if (!item.subject) return "";
   if (typeof item.subject === "string") return item.subject;
-  return (await call(item.subject, "getAsync")) || "";
+  return (await withTimeout(call(item.subject, "getAsync"), TIMEOUTS.subject, "reading the subject")) || "";
 }
 
+/** The body text (cut to CONTENT_LIMITS.bodyChars), and what of it was not read. */
 async function readBody(office, item) {
-  if (!item.body) return "";
+  if (!item.body) return { body: "", missed: [] };
   const text = office.CoercionType ? office.CoercionType.Text : "text";
-  return (await call(item.body, "getAsync", text)) || "";
+  try {
+    const body = String((await withTimeout(call(item.body, "getAsync", text), TIMEOUTS.body, "reading the body")) || "");
+    if (body.length <= CONTENT_LIMITS.bodyChars) return { body, missed: [] };
+    return { body: body.slice(0, CONTENT_LIMITS.bodyChars), missed: [notInspected("body", null, "too-large")] };
+  } catch (error) {
+    return { body: "", missed: [notInspected("body", null, reasonOf(error))] };
+  }
 }
 
-async function readAttachments(office, item) {
-  if (!hasMailbox(office, "1.8") || typeof item.getAttachmentsAsync !== "function") return [];
-  const list = (await call(item, "getAttachmentsAsync")) || [];
-  const files = list.filter((a) => a && !a.isInline && String(a.attachmentType || "file").toLowerCase() === "file");
-  const attachments = files.map((a) => {
-    const entry = { name: String(a.name || ""), size: Number(a.size) || 0 };
-    if (a.contentType) entry.media_type = String(a.contentType);
-    return entry;
-  });
-  if (typeof item.getAttachmentContentAsync === "function") {
-    const sniffs = files.map((a, index) =>
-      a.size > SNIFF_MAX_BYTES
-        ? Promise.resolve()
-        : call(item, "getAttachmentContentAsync", a.id).then((content) => {
-            if (content && content.format === "base64" && typeof content.content === "string") {
-              attachments[index].content_base64 = content.content.slice(0, SNIFF_BASE64_CHARS);
-            }
-          }),
-    );
-    // Without the content the name, type and size rules still run: better a check in time.
-    await withTimeout(Promise.all(sniffs), SNIFF_BUDGET_MS, "reading attachments").catch(() => {});
-  }
-  // A copy, so a read that finishes after the budget cannot change a draft already checked.
-  return attachments.map((a) => Object.assign({}, a));
+/** An attachment's kind: "file", "item" (an attached mail or meeting) or "cloud". */
+function kindOf(attachment) {
+  return String(attachment.attachmentType || "file").toLowerCase();
+}
+
+/** The name the recipient's client shows: an attached mail is a .msg file there. */
+function shownName(attachment) {
+  const name = String(attachment.name || "").trim();
+  if (kindOf(attachment) !== "item") return name;
+  return /\.(msg|eml)$/i.test(name) ? name : (name || "item") + ".msg";
+}
+
+/** Base64 characters for `bytes` bytes, a whole number of 4-character groups. */
+function base64Chars(bytes) {
+  return Math.floor(bytes / 3) * 4;
 }
 
 /**
- * The draft for the item being composed, and whether it is a meeting.
- * Every read runs in parallel; a failing optional part (body, attachments) leaves it out.
+ * Every attachment (inline pictures, attached mails and cloud files included) by name and
+ * size, with a prefix of each file's content within CONTENT_LIMITS; `missed` lists what
+ * could not be read and why.
+ */
+async function readAttachments(office, item) {
+  const missed = [];
+  if (!hasMailbox(office, "1.8") || typeof item.getAttachmentsAsync !== "function") return { attachments: [], missed };
+  let list;
+  try {
+    list = (await withTimeout(call(item, "getAttachmentsAsync"), TIMEOUTS.attachmentList, "listing the attachments")) || [];
+  } catch (error) {
+    return { attachments: [], missed: [notInspected("attachment", null, reasonOf(error))] };
+  }
+  const listed = list.filter(Boolean);
+  const attachments = listed.map((a) => {
+    const entry = { name: shownName(a), size: Number(a.size) || 0 };
+    if (a.contentType) entry.media_type = String(a.contentType);
+    return entry;
+  });
+  const canRead = typeof item.getAttachmentContentAsync === "function";
+  let budget = CONTENT_LIMITS.totalBytes;
+  const reads = listed.map((a, index) => {
+    const entry = attachments[index];
+    const kind = kindOf(a);
+    if (kind !== "file" || !canRead) {
+      missed.push(notInspected("attachment", entry.name, "unsupported"));
+      return Promise.resolve();
+    }
+    if (entry.size > CONTENT_READ_MAX_BYTES) {
+      missed.push(notInspected("attachment", entry.name, "too-large"));
+      return Promise.resolve();
+    }
+    const wanted = Math.min(entry.size || CONTENT_LIMITS.perFileBytes, CONTENT_LIMITS.perFileBytes);
+    if (wanted > budget) {
+      missed.push(notInspected("attachment", entry.name, "too-large"));
+      return Promise.resolve();
+    }
+    budget -= wanted;
+    return withTimeout(call(item, "getAttachmentContentAsync", a.id), TIMEOUTS.attachmentContent, "reading " + entry.name).then(
+      (content) => {
+        if (content && content.format === "base64" && typeof content.content === "string") {
+          entry.content_base64 = content.content.slice(0, base64Chars(CONTENT_LIMITS.perFileBytes));
+        } else {
+          missed.push(notInspected("attachment", entry.name, "unsupported"));
+        }
+      },
+      (error) => missed.push(notInspected("attachment", entry.name, reasonOf(error))),
+    );
+  });
+  await Promise.all(reads);
+  return { attachments: attachments.map((a) => Object.assign({}, a)), missed };
+}
+
+/**
+ * The draft for the item being composed, and whether it is a meeting. Every read runs in
+ * parallel with its own time limit. Rejects only when the recipients cannot be read.
  */
 export async function readDraft(office) {
   const item = office.context.mailbox.item;
-  const [from, recipients, subject, body, attachments] = await Promise.all([
+  const [from, recipients, subject, body, files] = await Promise.all([
     readFrom(office, item),
     readRecipients(office, item),
     readSubject(item).catch(() => ""),
-    readBody(office, item).catch(() => ""),
-    readAttachments(office, item).catch(() => []),
+    readBody(office, item),
+    readAttachments(office, item),
   ]);
-  const draft = { from, to: recipients.to, cc: recipients.cc, bcc: recipients.bcc, subject, body, attachments };
+  const draft = {
+    from,
+    to: recipients.to,
+    cc: recipients.cc,
+    bcc: recipients.bcc,
+    subject,
+    body: body.body,
+    attachments: files.attachments,
+  };
+  const missed = recipients.lists.concat(body.missed, files.missed);
+  if (missed.length > 0) draft.not_inspected = missed;
   return { draft, appointment: isAppointment(office, item) };
 }

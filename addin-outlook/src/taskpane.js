@@ -4,17 +4,18 @@
 
 import { fieldLimit } from "./office-api.js";
 import { readDraft, recipientFields } from "./read-draft.js";
-import { policyCache, policyCandidates, policyUrlFor, rememberAddinUrl } from "./policy-source.js";
-import { checkerFor } from "./checker-host.js";
+import { loadPolicy, policyCache, policyUrlFor, rememberAddinUrl } from "./policy-source.js";
 import { describeError } from "./decision.js";
 import { planWrite, sameRecipients, writePlan } from "./recipients.js";
-import { languageOf, t } from "./i18n.js";
+import { languageOf, pick, t } from "./i18n.js";
 
 // Copied next to the task pane by the build, so the add-in folder works on any static host.
 const CHECKER_URL = "./checker/sendguard-checker.mjs";
 const VIEW_URL = "./checker/report-view.mjs";
 const POLICY_TIMEOUT_MS = 4000;
 const VERDICT_STATUS = { pass: "ok", warn: "warn", block: "error" };
+/** What the pane says when the server's policy is not the one in force. */
+const POLICY_NOTE = { "url-cached": "outlook.pane.policy.cache", default: "outlook.pane.policy.default" };
 
 const $ = (id) => document.getElementById(id);
 const state = { lang: "en", checker: null, renderReport: null, draft: null, appointment: false, report: null, policy: null, busy: false };
@@ -47,19 +48,20 @@ async function start() {
   rememberAddinUrl(roaming, location.href).catch(() => {});
   const cache = policyCache(globalThis.OfficeRuntime, roaming);
   try {
-    const [checkerModule, viewModule, policy] = await Promise.all([
-      import(CHECKER_URL),
-      import(VIEW_URL),
-      policyCandidates({ fetchFn: fetch.bind(globalThis), url: policyUrlFor(location.href), cache, timeoutMs: POLICY_TIMEOUT_MS }),
-    ]);
+    const [checkerModule, viewModule] = await Promise.all([import(CHECKER_URL), import(VIEW_URL)]);
     state.renderReport = viewModule.renderReport;
-    const chosen = await checkerFor(checkerModule.createChecker, policy.candidates);
-    state.checker = chosen.checker;
-    state.policy = JSON.parse(chosen.policyText);
-    if (chosen.source === "server") cache.set(chosen.policyText).catch(() => {});
+    const chosen = await loadPolicy({
+      fetchFn: fetch.bind(globalThis),
+      url: policyUrlFor(location.href),
+      cache,
+      createChecker: checkerModule.createChecker,
+      timeoutMs: POLICY_TIMEOUT_MS,
+    });
+    state.checker = chosen.value;
+    state.policy = JSON.parse(chosen.text);
     const note = $("policy-note");
-    note.hidden = chosen.source === "server";
-    note.textContent = chosen.source === "server" ? "" : t(state.lang, "outlook.pane.policy." + chosen.source);
+    note.hidden = chosen.source === "url";
+    note.textContent = chosen.source === "url" ? "" : t(state.lang, POLICY_NOTE[chosen.source] || POLICY_NOTE.default);
   } catch (error) {
     say("error", () => t(state.lang, "outlook.pane.error", { error: describeError(error) }));
     return;
@@ -77,7 +79,7 @@ async function recheck(prefix) {
   state.report = state.checker.check(state.draft);
   render();
   const verdict = state.report.verdict;
-  say(VERDICT_STATUS[verdict], () => (prefix ? t(state.lang, prefix) + " " : "") + t(state.lang, "verdict." + verdict));
+  say(VERDICT_STATUS[verdict], () => (prefix ? t(state.lang, prefix) + " " : "") + pick(state.report.headline, state.lang));
   document.body.dataset.verdict = verdict;
 }
 

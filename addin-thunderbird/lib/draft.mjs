@@ -1,32 +1,43 @@
 // The draft (docs/formats.md) built from what Thunderbird's compose API reports, and
 // a fixed draft written back as the recipient lists the compose API accepts.
 
+import { CONTENT_LIMITS, base64Prefix, notInspected, reasonOf, withTimeout } from "../checker/host.mjs";
 import { formatMailbox, isAddress, parseMailbox, vCardEmails, vCardName } from "./mailbox.mjs";
 
 /** The recipient fields a fix may rewrite. */
 export const RECIPIENT_FIELDS = ["to", "cc", "bcc"];
 
-/**
- * Full content goes to the checker up to this size; larger files contribute their
- * first bytes only. The rules that read content look at the start (executable magic),
- * and copying tens of megabytes into WebAssembly on every Send would make Send slow.
- */
-export const FULL_CONTENT_LIMIT = 8 * 1024 * 1024;
-const PREFIX_BYTES = 1024 * 1024;
+/** How long one address book call may take before its lists count as not expanded. */
+export const ADDRESS_BOOK_TIMEOUT_MS = 3000;
+/** How long listing the attachments, and reading one attachment's bytes, may take. */
+export const ATTACHMENT_TIMEOUT_MS = 3000;
 
 /**
  * Mailing lists of all address books by lower-cased name, each with its members
- * ({ name, address }). Asked only when a recipient is not an address, so ordinary
- * mails never touch the address book.
+ * ({ name, address }), or `members: null` when they could not be read. Asked only when
+ * a recipient is not an address, so ordinary mails never touch the address book.
+ * Throws when the address books cannot be listed at all.
  */
 export async function mailingListsByName(addressBooks) {
   const lists = new Map();
-  const books = await addressBooks.list(true);
+  const books = await withTimeout(addressBooks.list(true), ADDRESS_BOOK_TIMEOUT_MS, "listing the address books");
   for (const book of books ?? []) {
     for (const list of book.mailingLists ?? []) {
       let contacts = list.contacts;
-      if (!contacts && addressBooks.mailingLists?.listMembers) {
-        contacts = await addressBooks.mailingLists.listMembers(list.id);
+      try {
+        if (!contacts && addressBooks.mailingLists?.listMembers) {
+          contacts = await withTimeout(
+            addressBooks.mailingLists.listMembers(list.id),
+            ADDRESS_BOOK_TIMEOUT_MS,
+            `reading the list ${list.name}`,
+          );
+        }
+      } catch (error) {
+        const entry = { name: list.name, members: null, reason: reasonOf(error) };
+        for (const key of [list.name, list.nickName, list.description]) {
+          if (key && !lists.has(key.toLowerCase())) lists.set(key.toLowerCase(), entry);
+        }
+        continue;
       }
       const members = [];
       for (const contact of contacts ?? []) {
@@ -57,20 +68,27 @@ export function hasListRecipients(details) {
  * a fix is written back:
  * - `lists`: expanded mailing lists, by group name, with the field and original
  *   string they came from;
- * - `unresolved`: entries that are neither addresses nor known lists, per field.
- *   The checker never sees them (it cannot judge a name without an address), and
- *   they are written back unchanged.
+ * - `unresolved`: entries that are neither addresses nor lists whose members could be
+ *   read, per field. They are written back unchanged, and the checker gets each as a
+ *   `not_inspected` list entry (rule `list-not-expanded`): a group that could not be
+ *   opened is a finding, never a silent gap.
+ *
+ * `notInspected` (entries for what could not be read: attachments, the address books)
+ * and the body cut to CONTENT_LIMITS.bodyChars are added to the draft's `not_inspected`.
  */
-export function composeDraft(details, { lists = new Map(), attachments = [] } = {}) {
+export function composeDraft(details, { lists = new Map(), attachments = [], notInspected: missed = [] } = {}) {
+  const body = String(details.plainTextBody ?? "");
   const draft = {
     from: null,
     to: [],
     cc: [],
     bcc: [],
     subject: details.subject ?? "",
-    body: details.plainTextBody ?? "",
+    body: body.length > CONTENT_LIMITS.bodyChars ? body.slice(0, CONTENT_LIMITS.bodyChars) : body,
     attachments,
   };
+  const notRead = [...missed];
+  if (body.length > CONTENT_LIMITS.bodyChars) notRead.push(notInspected("body", null, "too-large"));
   if (details.from) {
     const from = parseMailbox(details.from);
     if (isAddress(from.address)) draft.from = from;
@@ -85,14 +103,18 @@ export function composeDraft(details, { lists = new Map(), attachments = [] } = 
         continue;
       }
       const list = lists.get((mailbox.name ?? "").toLowerCase()) ?? lists.get(mailbox.address.toLowerCase());
-      if (!list || expanded.has(list.name)) {
+      if (!list || !list.members || expanded.has(list.name)) {
         unresolved[field].push(text);
+        if (!list || !list.members) {
+          notRead.push(notInspected("list", mailbox.name || mailbox.address || text, list?.reason ?? "unreadable"));
+        }
         continue;
       }
       expanded.set(list.name, { field, text, size: list.members.length });
       for (const member of list.members) draft[field].push({ ...member, group: list.name });
     }
   }
+  if (notRead.length > 0) draft.not_inspected = notRead;
   return { draft, lists: expanded, unresolved };
 }
 
@@ -127,33 +149,47 @@ export function recipientsFromDraft(draft, composed) {
   return result;
 }
 
-/** Reads the compose window's attachments for the draft. */
-export async function readAttachments(compose, tabId) {
-  const listed = await compose.listAttachments(tabId);
+/**
+ * Reads the compose window's attachments for the draft: every name and size, and a
+ * prefix of each file's content within CONTENT_LIMITS (per file and in total). Returns
+ * `{ attachments, notInspected }`; what could not be read (a listing or a file too slow
+ * or failing, content over the total, a cloud file with no bytes here) is an entry of
+ * `notInspected`, so the checker reports it instead of skipping it.
+ */
+export async function readAttachments(compose, tabId, limits = CONTENT_LIMITS) {
+  const missed = [];
+  let listed;
+  try {
+    listed = await withTimeout(compose.listAttachments(tabId), ATTACHMENT_TIMEOUT_MS, "listing the attachments");
+  } catch (error) {
+    return { attachments: [], notInspected: [notInspected("attachment", null, reasonOf(error))] };
+  }
   const attachments = [];
+  let budget = limits.totalBytes;
   for (const item of listed ?? []) {
-    const attachment = { name: item.name, size: item.size ?? 0 };
+    const attachment = { name: String(item.name ?? ""), size: Number(item.size) || 0 };
+    attachments.push(attachment);
     try {
-      const file = await compose.getAttachmentFile(item.id);
+      const file = await withTimeout(compose.getAttachmentFile(item.id), ATTACHMENT_TIMEOUT_MS, `reading ${attachment.name}`);
       if (file.type) attachment.media_type = file.type;
       attachment.size = file.size;
-      const bytes = file.size > FULL_CONTENT_LIMIT ? file.slice(0, PREFIX_BYTES) : file;
-      attachment.content_base64 = base64(new Uint8Array(await bytes.arrayBuffer()));
-    } catch {
-      // A cloud attachment that is not uploaded yet has no file: the name, type and
-      // size still reach the checker.
+      const wanted = Math.min(file.size, limits.perFileBytes);
+      if (wanted > budget) {
+        missed.push(notInspected("attachment", attachment.name, "too-large"));
+        continue;
+      }
+      // Only the prefix is read: a 100 MB file costs 1 MiB here, not 100 MB.
+      const bytes = await withTimeout(
+        file.slice(0, wanted).arrayBuffer(),
+        ATTACHMENT_TIMEOUT_MS,
+        `reading ${attachment.name}`,
+      );
+      budget -= bytes.byteLength;
+      attachment.content_base64 = base64Prefix(new Uint8Array(bytes), wanted);
+    } catch (error) {
+      // A cloud attachment not uploaded yet has no file; a file can vanish or hang.
+      missed.push(notInspected("attachment", attachment.name, reasonOf(error)));
     }
-    attachments.push(attachment);
   }
-  return attachments;
-}
-
-/** Base64 of bytes, in chunks so large files do not overflow the argument limit. */
-export function base64(bytes) {
-  let binary = "";
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  }
-  return btoa(binary);
+  return { attachments, notInspected: missed };
 }

@@ -1,17 +1,21 @@
 // The send guard: what happens between the user's click on Send and the mail leaving.
-// It builds the draft, asks the checker, and for a warn or block opens the dialog and
-// waits for the user's choice. All Thunderbird access goes through `messenger`, so
-// the unit tests run this file against a fake.
+// It builds the draft, asks the checker, and for a warn or block stops the send and
+// opens the dialog. All Thunderbird access goes through `messenger`, so the unit tests
+// run this file against a fake Thunderbird (and the real checker package).
+//
+// The compose window is never held while the dialog is open: `onBeforeSend` answers
+// `{cancel: true}` at once and keeps the dialog's state in `storage.session`. Thunderbird
+// may suspend this background while the user reads (an event page); the dialog's next
+// message wakes it, it finds the state again, and a choice that sends writes the fixed
+// recipients into the compose window and calls `compose.sendMessage`. That Send comes
+// back through `onBeforeSend`, which checks the mail again and lets it go when nothing
+// stops it that the user has not already accepted for exactly these recipients. So a
+// suspended background can neither lose the user's choice nor leave the window locked.
 
-import {
-  composeDraft,
-  hasListRecipients,
-  mailingListsByName,
-  readAttachments,
-  recipientsFromDraft,
-} from "./draft.mjs";
+import { choosePolicy, describe, lastGoodPolicy, sendAnywayOf, withTimeout } from "../checker/host.mjs";
+import { composeDraft, hasListRecipients, mailingListsByName, readAttachments, recipientsFromDraft } from "./draft.mjs";
 import { languageOf, translator } from "./i18n.mjs";
-import { failModeOf, loadPolicy } from "./policy.mjs";
+import { fetchPolicyText, policyCache, readSettings } from "./policy.mjs";
 
 /** What `onBeforeSend` returns to let the mail go unchanged. */
 const SEND = Object.freeze({});
@@ -21,6 +25,13 @@ const CANCEL = Object.freeze({ cancel: true });
 /** The storage.local key of the local override log (never sent anywhere). */
 export const OVERRIDE_LOG_KEY = "override_log";
 const OVERRIDE_LOG_LENGTH = 50;
+/** storage.session keys: the open dialogs, and the user's approvals by compose tab. */
+export const SESSIONS_KEY = "sessions";
+export const APPROVALS_KEY = "approvals";
+/** How long an approval waits for its Send (compose.sendMessage) to come back. */
+const APPROVAL_MAX_AGE_MS = 2 * 60 * 1000;
+/** How long reading the compose window's details may take. */
+const COMPOSE_TIMEOUT_MS = 3000;
 
 const DIALOG_SIZE = { width: 680, height: 620 };
 
@@ -29,27 +40,55 @@ export class SendGuard {
    * @param {object} deps
    * @param {object} deps.messenger       the MailExtension API (or a fake)
    * @param {() => Promise<object>} deps.loadCheckerModule  imports the checker package
-   * @param {(url: string) => Promise<string>} deps.fetchText  fetches the policy URL
-   * @param {() => Promise<object>} deps.loadCatalogue  the messages.json catalogue
+   * @param {(url: string) => Promise<string>} [deps.fetchText]  fetches the policy URL
+   * @param {() => Promise<object>} deps.loadCatalogue  the merged catalogue (i18n.mjs)
    * @param {() => number} [deps.now]
+   * @param {(callback: () => void, ms: number) => unknown} [deps.later]  setTimeout
    */
-  constructor({ messenger, loadCheckerModule, fetchText, loadCatalogue, now = Date.now }) {
+  constructor({ messenger, loadCheckerModule, fetchText = fetchPolicyText, loadCatalogue, now = Date.now, later = setTimeout }) {
     this.messenger = messenger;
     this.loadCheckerModule = loadCheckerModule;
     this.fetchText = fetchText;
     this.loadCatalogue = loadCatalogue;
     this.now = now;
+    this.later = later;
     this.checkers = new Map();
+    /** Open dialogs with their full drafts (attachment content included), by id. */
     this.sessions = new Map();
-    this.nextSession = 1;
+    let memory = {};
+    // storage.session survives a suspended background; memory is the fallback for
+    // versions without it (then a suspension closes the dialog as "gone").
+    this.sessionStore = messenger.storage.session ?? {
+      get: async (key) => ({ [key]: memory[key] }),
+      set: async (items) => {
+        memory = { ...memory, ...items };
+      },
+    };
   }
 
-  /** The active policy and where it came from (see policy.mjs). */
-  policy() {
-    return loadPolicy({
-      managed: this.messenger.storage.managed,
-      local: this.messenger.storage.local,
+  // -- policy -------------------------------------------------------------------
+
+  /** What is known before anything is downloaded: the last good policy's fail mode. */
+  async knownFailMode() {
+    const settings = await readSettings(this.messenger.storage.managed);
+    let cached = null;
+    if (settings.managedText === undefined && settings.url) {
+      cached = await policyCache(this.messenger.storage.local)
+        .get()
+        .catch(() => null);
+    }
+    return lastGoodPolicy({ managedText: settings.managedText, cached, url: settings.url }).failMode;
+  }
+
+  /** The policy in force with its checker (see host.mjs `choosePolicy`). */
+  async policy() {
+    const settings = await readSettings(this.messenger.storage.managed);
+    return choosePolicy({
+      managedText: settings.managedText,
+      url: settings.url,
+      cache: policyCache(this.messenger.storage.local),
       fetchText: this.fetchText,
+      accept: (text) => this.checkerFor(text),
       now: this.now,
     });
   }
@@ -70,45 +109,80 @@ export class SendGuard {
     return languageOf(await this.messenger.i18n.getUILanguage());
   }
 
-  /** The `compose.onBeforeSend` listener. It never throws: a throw would leave the
-   * compose window locked. */
+  // -- Send ---------------------------------------------------------------------
+
+  /** The `compose.onBeforeSend` listener. It never throws and never waits for the user. */
   async onBeforeSend(tab, details) {
-    let policy = { text: "{}", source: "default" };
+    let failMode = "fail-open";
     let checked;
     try {
-      policy = await this.policy();
-      const checker = await this.checkerFor(policy.text);
+      failMode = await this.knownFailMode();
+      const open = await this.sessionForTab(tab.id);
+      if (open) {
+        // Send pressed again while the dialog is open: show it, send nothing. A dialog
+        // whose window is gone (closed while the background slept) is forgotten.
+        const shown = await this.messenger.windows.update(open.windowId, { focused: true }).then(
+          () => true,
+          () => false,
+        );
+        if (shown) return CANCEL;
+        await this.forget(open);
+      }
+      const policy = await this.policy();
+      failMode = policy.failMode;
+      for (const skipped of policy.errors) console.warn(`sendguard: policy from ${skipped.source} not used: ${skipped.error}`);
       const composed = await this.composeDraft(tab, details);
-      const report = checker.check(composed.draft);
-      checked = { checker, composed, report };
+      const report = policy.value.check(composed.draft);
+      checked = { checker: policy.value, policyText: policy.text, composed, report };
     } catch (error) {
-      return this.checkerFailed(error, policy);
+      return this.checkerFailed(error, failMode);
     }
-    if (checked.report.verdict === "pass") return SEND;
+    const { report, composed } = checked;
+    if (report.verdict === "pass") return SEND;
+    if (await this.approved(tab.id, composed.draft, report)) return SEND;
     try {
-      return await this.askUser(tab, checked);
+      await this.openSession({
+        mode: "report",
+        tabId: tab.id,
+        policyText: checked.policyText,
+        composed,
+        draft: composed.draft,
+        report,
+        seen: [...warnRules(report)],
+        changed: false,
+        status: null,
+      });
     } catch (error) {
-      // The user has seen a warning or block; whatever broke, the draft stays open.
       console.error("sendguard: dialog failed", error);
-      return CANCEL;
     }
+    // The user has seen (or will see) a warning or block: the draft stays open.
+    return CANCEL;
   }
 
   async composeDraft(tab, details) {
-    const current = details ?? (await this.messenger.compose.getComposeDetails(tab.id));
-    const lists = hasListRecipients(current)
-      ? await mailingListsByName(this.messenger.addressBooks).catch(() => new Map())
-      : new Map();
-    const attachments = await readAttachments(this.messenger.compose, tab.id);
-    return composeDraft(current, { lists, attachments });
+    const current =
+      details ?? (await withTimeout(this.messenger.compose.getComposeDetails(tab.id), COMPOSE_TIMEOUT_MS, "reading the mail"));
+    const missed = [];
+    let lists = new Map();
+    if (hasListRecipients(current)) {
+      try {
+        lists = await mailingListsByName(this.messenger.addressBooks);
+      } catch (error) {
+        // No address book to open: every list in the mail is reported as not expanded.
+        console.warn("sendguard: address books not readable", error);
+        lists = new Map();
+      }
+    }
+    const read = await readAttachments(this.messenger.compose, tab.id);
+    missed.push(...read.notInspected);
+    return composeDraft(current, { lists, attachments: read.attachments, notInspected: missed });
   }
 
-  /** The policy's fail mode decides: send with a notice, or stop and say why. */
-  async checkerFailed(error, policy) {
-    const message = error?.message ?? String(error);
+  /** The fail mode decides: send with a notice, or stop and say why. */
+  async checkerFailed(error, failMode) {
+    const message = describe(error);
     console.error("sendguard: check failed", error);
-    const mode = failModeOf(policy.text);
-    if (mode === "fail-open") {
+    if (failMode !== "fail-closed") {
       await this.notify("thunderbird.unchecked.title", "thunderbird.unchecked.message", { error: message });
       return SEND;
     }
@@ -133,65 +207,134 @@ export class SendGuard {
     }
   }
 
-  /** Opens the dialog for a warn or block and resolves with the listener's answer. */
-  askUser(tab, { checker, composed, report }) {
-    return this.openSession({
-      mode: "report",
-      tab,
-      checker,
-      composed,
-      draft: composed.draft,
-      report,
-      seen: warnRules(report),
-      changed: false,
-      status: null,
-    });
+  // -- approvals: a choice that sends, checked again on its way out ---------------
+
+  /** Whether the user already chose to send exactly this mail and nothing new stops it. */
+  async approved(tabId, draft, report) {
+    const approvals = await this.readStore(APPROVALS_KEY);
+    const approval = approvals[tabId];
+    if (!approval) return false;
+    delete approvals[tabId];
+    await this.writeStore(APPROVALS_KEY, approvals);
+    if (this.now() - approval.at > APPROVAL_MAX_AGE_MS) return false;
+    if (approval.fingerprint !== fingerprint(draft)) return false;
+    if (approval.override) return true;
+    const unseen = [...warnRules(report)].filter((rule) => !approval.seen.includes(rule));
+    return report.verdict === "warn" && unseen.length === 0;
+  }
+
+  /**
+   * Sends the mail the dialog settled: writes the fixed recipients into the compose
+   * window, records the approval for the Send that follows, and starts it. Resolves
+   * before the Send finishes, so the dialog gets its answer first.
+   */
+  async sendFrom(session, { override = false } = {}) {
+    if (session.changed) {
+      const recipients = recipientsFromDraft(session.draft, session.composed);
+      await this.messenger.compose.setComposeDetails(session.tabId, recipients);
+    }
+    const approvals = await this.readStore(APPROVALS_KEY);
+    approvals[session.tabId] = {
+      fingerprint: fingerprint(session.draft),
+      seen: [...session.seen],
+      override,
+      at: this.now(),
+    };
+    await this.writeStore(APPROVALS_KEY, approvals);
+    await this.forget(session);
+    const sending = this.messenger.compose.sendMessage(session.tabId);
+    Promise.resolve(sending).catch((error) => console.error("sendguard: sending failed", error));
+    this.closeWindowSoon(session);
+    return { closed: true };
+  }
+
+  // -- the dialog's state -------------------------------------------------------
+
+  async readStore(key) {
+    const stored = await this.sessionStore.get(key);
+    return { ...(stored?.[key] ?? {}) };
+  }
+
+  async writeStore(key, value) {
+    await this.sessionStore.set({ [key]: value });
+  }
+
+  /** What survives a suspended background: the session without attachment bytes. */
+  async persist(session) {
+    const sessions = await this.readStore(SESSIONS_KEY);
+    sessions[session.id] = slim(session);
+    await this.writeStore(SESSIONS_KEY, sessions);
+  }
+
+  async forget(session) {
+    this.sessions.delete(session.id);
+    const sessions = await this.readStore(SESSIONS_KEY);
+    delete sessions[session.id];
+    await this.writeStore(SESSIONS_KEY, sessions);
+  }
+
+  /** The session `id`, from memory or (after a suspension) from storage.session. */
+  async session(id) {
+    if (!id) return null;
+    const live = this.sessions.get(id);
+    if (live) return live;
+    const stored = (await this.readStore(SESSIONS_KEY))[id];
+    if (!stored) return null;
+    const session = revive(stored);
+    this.sessions.set(id, session);
+    return session;
+  }
+
+  async sessionForTab(tabId) {
+    const sessions = await this.readStore(SESSIONS_KEY);
+    const id = Object.keys(sessions).find((key) => sessions[key].tabId === tabId);
+    return id ? this.session(id) : null;
   }
 
   async openSession(state) {
-    const id = String(this.nextSession++);
+    const id = newId();
     const session = { id, ...state };
-    const answer = new Promise((resolve) => {
-      session.resolve = resolve;
-    });
     this.sessions.set(id, session);
+    await this.persist(session);
     const url = this.messenger.runtime.getURL(`dialog.html?session=${id}`);
     const window = await this.messenger.windows.create({ type: "popup", url, ...DIALOG_SIZE });
-    session.windowId = window.id;
     if (!this.sessions.has(id)) {
       // Answered before the window id was known: close it now.
       await this.messenger.windows.remove(window.id).catch(() => {});
+      return;
     }
-    return answer;
+    session.windowId = window.id;
+    await this.persist(session);
   }
 
-  async finish(session, result) {
-    if (!this.sessions.delete(session.id)) return;
-    session.resolve(result);
-    if (session.windowId !== undefined) {
-      await this.messenger.windows.remove(session.windowId).catch(() => {});
-    }
+  /** Closes the dialog window after it had time to read its answer and close itself. */
+  closeWindowSoon(session) {
+    const windowId = session.windowId;
+    if (windowId === undefined) return;
+    this.later(() => {
+      this.messenger.windows.remove(windowId).catch(() => {});
+    }, 1000);
   }
 
   /** The dialog window was closed with its close button: same as "Back to editing". */
   async onWindowRemoved(windowId) {
-    for (const session of this.sessions.values()) {
-      if (session.windowId === windowId) {
-        delete session.windowId;
-        await this.backToEditing(session);
-      }
+    const sessions = await this.readStore(SESSIONS_KEY);
+    for (const id of Object.keys(sessions)) {
+      if (sessions[id].windowId !== windowId) continue;
+      const session = await this.session(id);
+      if (session) await this.backToEditing(session, { windowGone: true });
     }
   }
 
   /** `runtime.onMessage`: the dialog and options page talk to the background here. */
-  handleMessage(message) {
+  async handleMessage(message) {
     switch (message?.type) {
       case "sendguard:view":
-        return this.view(this.sessions.get(message.session));
+        return this.view(await this.session(message.session));
       case "sendguard:choose":
-        return this.choose(this.sessions.get(message.session), message.choice ?? {});
+        return this.choose(await this.session(message.session), message.choice ?? {});
       case "sendguard:keepalive":
-        return Promise.resolve({ alive: this.sessions.has(message.session) });
+        return { alive: Boolean(await this.session(message.session)) };
       case "sendguard:policy":
         return this.describePolicy();
       default:
@@ -199,7 +342,7 @@ export class SendGuard {
     }
   }
 
-  /** What the dialog shows, and which actions it offers. */
+  /** What the dialog shows, and what it may offer beside the report's own fixes. */
   async view(session) {
     const lang = await this.lang();
     if (!session) return { mode: "gone", lang };
@@ -208,7 +351,7 @@ export class SendGuard {
   }
 
   async choose(session, choice) {
-    if (!session) return { mode: "gone" };
+    if (!session) return { mode: "gone", closed: true };
     if (session.mode === "error" || choice.action === "back") {
       await this.backToEditing(session);
       return { closed: true };
@@ -222,26 +365,14 @@ export class SendGuard {
           return this.withStatus(session, "thunderbird.status.reason-missing");
         }
         await this.logOverride(session, reason);
-        await this.finish(session, this.sendResult(session));
-        return { closed: true };
+        return this.sendFrom(session, { override: true });
       }
-      case "move-to-bcc":
-        if (!offered.move_to_bcc) return this.withStatus(session, "thunderbird.status.not-allowed");
-        return this.applyFix(session, { kind: "move-to-bcc" });
-      case "remove-recipients":
-        if (offered.remove.length === 0) return this.withStatus(session, "thunderbird.status.not-allowed");
-        return this.applyFix(session, { kind: "remove-recipient", addresses: offered.remove });
-      case "export":
-        if (!offered.export) return this.withStatus(session, "thunderbird.status.not-allowed");
-        return this.exportList(session);
       case "fix":
-        // A fix button inside the shared report view: only fixes this report offers.
+        // A fix button of the shared report view: only fixes this report offers.
         if (!offersAction(session.report, choice.fix)) {
           return this.withStatus(session, "thunderbird.status.not-allowed");
         }
-        return choice.fix.kind === "export-recipients"
-          ? this.exportList(session)
-          : this.applyFix(session, choice.fix);
+        return choice.fix.kind === "export-recipients" ? this.exportList(session) : this.applyFix(session, choice.fix);
       default:
         return this.withStatus(session, "thunderbird.status.not-allowed");
     }
@@ -249,37 +380,45 @@ export class SendGuard {
 
   async withStatus(session, key, vars = {}) {
     session.status = { key, vars };
+    await this.persist(session);
     return this.view(session);
   }
 
   /**
    * Applies a fix and checks again. The mail goes out when nothing new stops it: a
    * pass, or warnings the user has already seen in this dialog (a warn stops once).
-   * Otherwise the dialog shows what is left; the changes are kept either way.
+   * Otherwise the dialog shows what is left; the changes are kept either way. A fix
+   * that would leave the mail without any recipient is not applied.
    */
   async applyFix(session, action) {
-    const { draft } = session.checker.apply(session.draft, action);
-    const report = session.checker.check(draft);
+    const checker = await this.checkerFor(session.policyText);
+    const { draft } = checker.apply(session.draft, action);
+    if (!hasRecipients(draft, session.composed)) {
+      return this.withStatus(session, "thunderbird.status.no-recipients-left");
+    }
+    const report = checker.check(draft);
     session.draft = draft;
     session.changed = true;
-    const unseen = [...warnRules(report)].filter((rule) => !session.seen.has(rule));
+    const seen = new Set(session.seen);
+    const unseen = [...warnRules(report)].filter((rule) => !seen.has(rule));
     if (report.verdict === "pass" || (report.verdict === "warn" && unseen.length === 0)) {
-      await this.finish(session, this.sendResult(session));
-      return { closed: true };
+      return this.sendFrom(session);
     }
-    for (const rule of warnRules(report)) session.seen.add(rule);
+    for (const rule of warnRules(report)) seen.add(rule);
+    session.seen = [...seen];
     session.report = report;
     return this.withStatus(session, "thunderbird.status.fixed-still");
   }
 
   /** Saves the CSV into the downloads folder; nothing is sent, the dialog stays. */
   async exportList(session) {
-    const { export: file } = session.checker.apply(session.draft, { kind: "export-recipients" });
+    const checker = await this.checkerFor(session.policyText);
+    const { export: file } = checker.apply(session.draft, { kind: "export-recipients" });
     try {
       const path = await this.saveFile(file);
       return this.withStatus(session, "thunderbird.status.exported", { path });
     } catch (error) {
-      return this.withStatus(session, "thunderbird.status.export-failed", { error: error?.message ?? String(error) });
+      return this.withStatus(session, "thunderbird.status.export-failed", { error: describe(error) });
     }
   }
 
@@ -300,19 +439,16 @@ export class SendGuard {
     }
   }
 
-  sendResult(session) {
-    return session.changed ? { details: recipientsFromDraft(session.draft, session.composed) } : SEND;
-  }
-
-  /** Stops the send; fixes applied so far are written into the compose window. */
-  async backToEditing(session) {
-    if (session.changed && session.tab) {
+  /** Stops here; fixes applied so far are written into the compose window. */
+  async backToEditing(session, { windowGone = false } = {}) {
+    if (session.changed && session.tabId !== undefined) {
       const recipients = recipientsFromDraft(session.draft, session.composed);
-      await this.messenger.compose.setComposeDetails(session.tab.id, recipients).catch((error) => {
+      await this.messenger.compose.setComposeDetails(session.tabId, recipients).catch((error) => {
         console.error("sendguard: cannot write the fixed recipients back", error);
       });
     }
-    await this.finish(session, CANCEL);
+    await this.forget(session);
+    if (!windowGone) this.closeWindowSoon(session);
   }
 
   /** Overrides are remembered on this machine only, for the options page. */
@@ -330,24 +466,24 @@ export class SendGuard {
 
   /** For the options page: the active policy, its source and whether it loads. */
   async describePolicy() {
-    const policy = await this.policy();
-    let checker = null;
-    let error = policy.error ?? null;
+    let policy = null;
+    let error = null;
     try {
-      const loaded = await this.checkerFor(policy.text);
-      checker = { version: loaded.version };
-    } catch (checkerError) {
-      error = checkerError?.message ?? String(checkerError);
+      policy = await this.policy();
+      if (policy.errors.length > 0) error = policy.errors.map((e) => `${e.source}: ${e.error}`).join("; ");
+    } catch (refused) {
+      error = describe(refused);
     }
+    const settings = await readSettings(this.messenger.storage.managed);
     const overrides = (await this.messenger.storage.local.get(OVERRIDE_LOG_KEY))?.[OVERRIDE_LOG_KEY] ?? [];
     return {
       lang: await this.lang(),
-      source: policy.source,
-      url: policy.url ?? null,
-      text: policy.text,
-      fail_mode: failModeOf(policy.text),
+      source: policy?.source ?? (settings.managedText !== undefined ? "managed" : "default"),
+      url: policy?.url ?? settings.url,
+      text: policy?.text ?? settings.managedText ?? "{}",
+      fail_mode: policy?.failMode ?? (await this.knownFailMode()),
       error,
-      checker,
+      checker: policy ? { version: policy.value.version } : null,
       overrides,
     };
   }
@@ -367,23 +503,60 @@ function offersAction(report, action) {
   return fixActions(report).some((offered) => JSON.stringify(offered) === wanted);
 }
 
-/** The dialog's buttons for the current report. */
-export function actions(session) {
-  const { report } = session;
-  const offered = fixActions(report);
-  const remove = [];
-  for (const action of offered) {
-    if (action.kind !== "remove-recipient") continue;
-    for (const address of action.addresses ?? []) if (!remove.includes(address)) remove.push(address);
-  }
-  const blocked = report.verdict === "block";
-  const override = report.override ?? { allowed: false, reason_required: true };
+/** Whether a draft still has someone to send to (lists and unparsed entries count). */
+function hasRecipients(draft, composed) {
+  const fields = ["to", "cc", "bcc"];
+  return fields.some((field) => (draft[field] ?? []).length > 0 || (composed.unresolved?.[field] ?? []).length > 0);
+}
+
+/**
+ * The recipients and attachment names of a draft as one string: an approval is for
+ * exactly this mail, and a Send after further edits is checked from the start.
+ */
+export function fingerprint(draft) {
+  const fields = ["to", "cc", "bcc"].map((field) =>
+    (draft[field] ?? []).map((entry) => String(entry.address).toLowerCase()).sort().join(","),
+  );
+  const files = (draft.attachments ?? []).map((a) => `${a.name}:${a.size}`).sort().join(",");
+  return JSON.stringify([fields, files]);
+}
+
+/** The session as stored: JSON only, attachment bytes left out. */
+function slim(session) {
+  const { draft, composed } = session;
   return {
-    move_to_bcc: offered.some((action) => action.kind === "move-to-bcc"),
-    remove,
-    export: offered.some((action) => action.kind === "export-recipients"),
-    send_anyway: report.verdict === "warn" || (blocked && override.allowed === true),
-    reason_required: blocked && override.allowed === true && override.reason_required !== false,
+    id: session.id,
+    mode: session.mode,
+    error: session.error,
+    tabId: session.tabId,
+    windowId: session.windowId,
+    policyText: session.policyText,
+    report: session.report,
+    seen: session.seen,
     changed: session.changed,
+    status: session.status,
+    draft: draft && {
+      ...draft,
+      attachments: (draft.attachments ?? []).map(({ content_base64: _content, ...rest }) => rest),
+    },
+    composed: composed && { lists: [...composed.lists.entries()], unresolved: composed.unresolved },
   };
+}
+
+function revive(stored) {
+  return {
+    ...stored,
+    composed: stored.composed && { lists: new Map(stored.composed.lists), unresolved: stored.composed.unresolved },
+  };
+}
+
+function newId() {
+  if (globalThis.crypto?.randomUUID) return globalThis.crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** What the dialog offers beside the report's fix buttons. */
+export function actions(session) {
+  const { sendAnyway, reasonRequired } = sendAnywayOf(session.report);
+  return { send_anyway: sendAnyway, reason_required: reasonRequired, changed: session.changed };
 }

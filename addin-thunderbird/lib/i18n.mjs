@@ -1,20 +1,13 @@
-// User-visible strings from the project's one catalogue
-// (crates/sendguard-core/messages.json, shipped in the checker package as
-// checker/messages.json).
+// User-visible strings: the add-on's own catalogue (addin-thunderbird/messages.json, at
+// the root of the .xpi) over the checker package's shared one (checker/messages.json).
+// Language choice and the translator are the hosts' shared ones (checker/host.mjs).
 
-/** The catalogue language for Thunderbird's UI language: German or English. */
-export function languageOf(uiLanguage) {
-  return /^de\b/i.test(uiLanguage ?? "") ? "de" : "en";
-}
+import { mergeCatalogues } from "../checker/host.mjs";
 
-/**
- * A translator over a catalogue `{ en: {key: text}, de: {key: text} }`: the text in
- * `lang`, else English, else the key itself (so a missing string shows, not blank),
- * with `{name}` placeholders filled from `vars`.
- */
-export function translator(catalogue, lang) {
-  return (key, vars = {}) => {
-    const text = catalogue?.[lang]?.[key] ?? catalogue?.en?.[key] ?? key;
-    return text.replace(/\{([a-z_]+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
-  };
+export { languageOf, translator } from "../checker/host.mjs";
+
+/** Both catalogues merged, read through `fetchJson(path)` (a path inside the add-on). */
+export async function loadCatalogue(fetchJson) {
+  const [shared, own] = await Promise.all([fetchJson("checker/messages.json"), fetchJson("messages.json")]);
+  return mergeCatalogues(shared, own);
 }

@@ -1,74 +1,77 @@
-// Where the active policy comes from: IT's managed storage (policies.json), else the
-// policy URL IT put there, else the checker's built-in default. Users have no setting
-// that could weaken a managed policy: the options page only shows it.
+// Where the active policy comes from: IT's managed storage (policies.json: `policy`, or
+// `policy_url`), the last copy from that URL the checker accepted (storage.local), or the
+// checker's built-in default. The order, cache-after-accept, https-only URLs and the fail
+// mode are the hosts' shared rules (checker/host.mjs); this file only connects them to
+// Thunderbird's storage and fetch. Users have no setting that could weaken IT's policy.
 
-/** The embedded default: an empty policy means every documented default. */
-export const DEFAULT_POLICY_TEXT = "{}";
+import { policyUrlAllowed, withTimeout } from "../checker/host.mjs";
 
-/** How long a fetched policy is used before the URL is asked again. */
-export const POLICY_MAX_AGE_MS = 60 * 60 * 1000;
+export { DEFAULT_POLICY_TEXT, POLICY_MAX_AGE_MS } from "../checker/host.mjs";
 
-/** The storage.local key of the last policy fetched from the policy URL. */
+/** The storage.local key of the last policy from the policy URL the checker accepted. */
 export const POLICY_CACHE_KEY = "policy_cache";
+/** How long the policy download may take before the cached copy is used. */
+export const POLICY_FETCH_TIMEOUT_MS = 5000;
+/** How long reading a storage area may take. */
+export const STORAGE_TIMEOUT_MS = 2000;
+/** The largest policy text accepted from the URL. */
+export const POLICY_MAX_BYTES = 4 * 1024 * 1024;
 
 /**
- * Loads the active policy.
- *
- * - `managed`: the `storage.managed` area (`get()` rejects when IT set nothing);
- * - `fetchText(url)`: fetches the policy URL, the add-on's only network request;
- * - `local`: the `storage.local` area, which caches the fetched policy so a laptop
- *   offline keeps IT's policy instead of falling back to the default;
- * - `now()`: the clock, in milliseconds.
- *
- * Returns `{ text, source, url?, error? }` with `source` one of `managed`, `url`,
- * `url-cached`, `default`.
+ * IT's settings: `{ managedText, url }`. `storage.managed.get()` rejects when IT set
+ * nothing: then neither is set, and the default applies.
  */
-export async function loadPolicy({ managed, fetchText, local, now = Date.now }) {
+export async function readSettings(managed) {
   let settings = {};
   try {
-    settings = (await managed.get(["policy", "policy_url"])) ?? {};
+    settings = (await withTimeout(managed.get(["policy", "policy_url"]), STORAGE_TIMEOUT_MS, "reading storage.managed")) ?? {};
   } catch {
-    // No policies.json entry for this add-on: not an error, the default applies.
+    // No policies.json entry for this add-on: not an error.
   }
+  let managedText;
   if (settings.policy !== undefined && settings.policy !== null) {
-    const text =
-      typeof settings.policy === "string" ? settings.policy : JSON.stringify(settings.policy, null, 2);
-    return { text, source: "managed" };
+    managedText = typeof settings.policy === "string" ? settings.policy : JSON.stringify(settings.policy, null, 2);
   }
   const url = typeof settings.policy_url === "string" ? settings.policy_url.trim() : "";
-  if (!url) return { text: DEFAULT_POLICY_TEXT, source: "default" };
-
-  const cached = (await local.get(POLICY_CACHE_KEY))?.[POLICY_CACHE_KEY];
-  const usable = cached && cached.url === url && typeof cached.text === "string";
-  if (usable && now() - cached.fetched_at < POLICY_MAX_AGE_MS) {
-    return { text: cached.text, source: "url", url };
-  }
-  try {
-    const text = await fetchText(url);
-    await local.set({ [POLICY_CACHE_KEY]: { url, text, fetched_at: now() } });
-    return { text, source: "url", url };
-  } catch (error) {
-    const message = error?.message ?? String(error);
-    if (usable) return { text: cached.text, source: "url-cached", url, error: message };
-    return { text: DEFAULT_POLICY_TEXT, source: "default", url, error: message };
-  }
+  return { managedText, url: url || null };
 }
 
-/** Fetches a policy URL: no cookies, no cache reuse without revalidation. */
-export async function fetchPolicyText(url) {
-  const response = await fetch(url, { credentials: "omit", cache: "no-cache" });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.text();
+/** The policy cache in a storage area (storage.local): `{ url, text, fetched_at }`. */
+export function policyCache(local) {
+  return {
+    async get() {
+      const stored = await withTimeout(local.get(POLICY_CACHE_KEY), STORAGE_TIMEOUT_MS, "reading the saved policy");
+      return stored?.[POLICY_CACHE_KEY] ?? null;
+    },
+    set(entry) {
+      return withTimeout(local.set({ [POLICY_CACHE_KEY]: entry }), STORAGE_TIMEOUT_MS, "saving the policy");
+    },
+  };
 }
 
 /**
- * The policy's `on_checker_error`, read without the checker (which may be what
- * failed). A policy that is not even JSON gets the documented default, fail-open.
+ * Fetches a policy URL: no cookies, revalidated, within POLICY_FETCH_TIMEOUT_MS, and only
+ * if the answer still comes from an allowed URL after redirects. Resolves with
+ * `{ text, maxAgeMs }`: the server's `Cache-Control: max-age`, if it sent one, says how
+ * long the copy stays fresh (never longer than an hour).
  */
-export function failModeOf(policyText) {
+export async function fetchPolicyText(url, { fetchFn = fetch, allowed = policyUrlAllowed, timeoutMs = POLICY_FETCH_TIMEOUT_MS } = {}) {
+  const controller = typeof AbortController === "function" ? new AbortController() : null;
+  const request = (async () => {
+    const response = await fetchFn(url, { credentials: "omit", cache: "no-cache", signal: controller?.signal });
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    if (allowed && response.url && !allowed(response.url)) {
+      throw new Error(`${url}: redirected to ${response.url}, which is not https://`);
+    }
+    const text = await response.text();
+    if (text.length > POLICY_MAX_BYTES) throw new Error(`${url}: larger than ${POLICY_MAX_BYTES} bytes`);
+    const maxAge = /(?:^|,)\s*max-age=(\d+)/i.exec(response.headers?.get?.("cache-control") ?? "");
+    return maxAge ? { text, maxAgeMs: Number(maxAge[1]) * 1000 } : { text, maxAgeMs: null };
+  })();
   try {
-    return JSON.parse(policyText)?.on_checker_error === "fail-closed" ? "fail-closed" : "fail-open";
-  } catch {
-    return "fail-open";
+    return await withTimeout(request, timeoutMs, `loading ${url}`);
+  } catch (error) {
+    controller?.abort();
+    throw error;
   }
 }

@@ -10,6 +10,12 @@
 //   errorMessage and errorMessageMarkdown ≤ 500 characters, cancelLabel ≤ 20, commandId one
 //   of the manifest's controls, sendModeOverride only "promptUser";
 // - notification messages ≤ 150 characters.
+// Faults a real client shows now and then can be injected per call (`faults`, by call name:
+// "to.getAsync", "body.getAsync", "getAttachmentsAsync", "getAttachmentContentAsync", …):
+// "fail" (a failed AsyncResult), "hang" (the callback never comes) or a number (answer
+// after that many ms). Attachments may be inline, attached items (format "eml") or cloud
+// files (format "url"); recipients may be contact groups ("distributionList") without an
+// address.
 // Anything refused is recorded in `violations` (a test asserts it is empty) and, for calls
 // Outlook fails, answered with a failed AsyncResult like Outlook's.
 //
@@ -46,11 +52,14 @@
 
   function details(entry) {
     if (typeof entry === "string") return { displayName: entry, emailAddress: entry, recipientType: "externalUser" };
-    return {
+    const out = {
       displayName: entry.displayName || entry.name || entry.emailAddress || entry.address,
-      emailAddress: entry.emailAddress || entry.address,
       recipientType: entry.recipientType || "externalUser",
     };
+    // A contact group or an unresolved entry may come without an address.
+    const address = entry.emailAddress || entry.address;
+    if (address) out.emailAddress = address;
+    return out;
   }
 
   function create(options) {
@@ -73,6 +82,7 @@
         storage: {},
         controlIds: ["sendguardOpenPane", "sendguardOpenPaneMeeting"],
         asyncDelayMs: 0,
+        faults: {},
       },
       options || {},
     );
@@ -104,15 +114,22 @@
       return { opts, callback };
     }
 
-    function answer(callback, opts, result) {
-      result.asyncContext = opts.asyncContext;
-      setTimeout(() => {
-        if (callback) callback(result);
-      }, o.asyncDelayMs);
-    }
-
     const ok = (value) => ({ status: "succeeded", value });
     const failed = (name, message, code) => ({ status: "failed", value: undefined, error: { name, message, code } });
+
+    function answer(callback, opts, result, call) {
+      result.asyncContext = opts.asyncContext;
+      const fault = call ? o.faults[call] : undefined;
+      if (fault === "hang") {
+        log.push({ call: call + " (hangs)" });
+        return;
+      }
+      if (fault === "fail") result = failed("GenericResponseError", call + " failed (injected)", 9020);
+      const delay = typeof fault === "number" ? fault : o.asyncDelayMs;
+      setTimeout(() => {
+        if (callback) callback(result);
+      }, delay);
+    }
 
     function recipients(field) {
       function checkedList(list, method) {
@@ -133,7 +150,7 @@
         getAsync(...args) {
           const { opts, callback } = split(args);
           log.push({ call: field + ".getAsync" });
-          answer(callback, opts, ok(state[field].map((r) => Object.assign({}, r))));
+          answer(callback, opts, ok(state[field].map((r) => Object.assign({}, r))), field + ".getAsync");
         },
         setAsync(list, ...args) {
           const { opts, callback } = split(args);
@@ -184,7 +201,7 @@
       subject: {
         getAsync(...args) {
           const { opts, callback } = split(args);
-          answer(callback, opts, ok(state.subject));
+          answer(callback, opts, ok(state.subject), "subject.getAsync");
         },
         setAsync(text, ...args) {
           const { opts, callback } = split(args);
@@ -196,7 +213,7 @@
         getAsync(coercionType, ...args) {
           const { opts, callback } = split(args);
           if (coercionType !== "text" && coercionType !== "html") violations.push("body.getAsync: bad coercion type " + coercionType);
-          answer(callback, opts, ok(o.body));
+          answer(callback, opts, ok(o.body), "body.getAsync");
         },
       },
       notificationMessages: {
@@ -242,6 +259,7 @@
               isInline: Boolean(a.isInline),
             })),
           ),
+          "getAttachmentsAsync",
         );
       };
       item.getAttachmentContentAsync = function (id, ...args) {
@@ -249,7 +267,14 @@
         log.push({ call: "getAttachmentContentAsync", id });
         const a = o.attachments[Number(String(id).slice(3))];
         if (!a) return answer(callback, opts, failed("InvalidAttachmentId", "no such attachment", 9000));
-        answer(callback, opts, ok({ format: "base64", content: a.contentBase64 || "" }));
+        const kind = a.attachmentType || "file";
+        const content =
+          kind === "item"
+            ? { format: "eml", content: "Subject: attached\r\n\r\nhello" }
+            : kind === "cloud"
+              ? { format: "url", content: "https://files.example/share/1" }
+              : { format: "base64", content: a.contentBase64 || "" };
+        answer(callback, opts, ok(content), "getAttachmentContentAsync");
       };
     }
     if (supports("1.11")) {

@@ -18,7 +18,7 @@ import { ROOT, BUNDLE } from "./scenarios.mjs";
 
 const BASE = "https://sendguard.corp.example/tools/sendguard";
 const DIST = join(ROOT, "dist", "addin-outlook");
-const catalogue = JSON.parse(readFileSync(join(ROOT, "crates/sendguard-core/messages.json"), "utf8"));
+const catalogue = JSON.parse(readFileSync(join(ROOT, "addin-outlook/messages.json"), "utf8"));
 const rendered = {};
 
 function render(mode) {

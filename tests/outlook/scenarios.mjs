@@ -26,8 +26,11 @@ export const POLICIES = {
   default: "{}\n",
   strict: JSON.stringify({ visible_recipients: { warn_parties: 2, block_parties: 15, block_addresses: 25 } }),
   failclosed: JSON.stringify({ on_checker_error: "fail-closed" }),
+  failopen: JSON.stringify({ on_checker_error: "fail-open" }),
   "failclosed-strict": JSON.stringify({ on_checker_error: "fail-closed", visible_recipients: { warn_parties: 2 } }),
   broken: JSON.stringify({ visible_recipents: { warn_parties: 2 } }), // a typo'd key
+  badjson: '{ "visible_recipients": { "warn_parties": 2 ', // cut off
+  "open-strict": JSON.stringify({ on_checker_error: "fail-open", visible_recipients: { warn_parties: 2 } }),
 };
 
 function people(count, make) {
@@ -157,9 +160,12 @@ export const SCENARIOS = [
     fault: "missing",
   },
   {
+    // The fail mode comes from the last policy the checker accepted: a checker that hangs
+    // never accepts the download, so the saved copy says fail-closed.
     name: "checker hangs, fail-closed: the watchdog answers inside 5 s",
     client: { to: internal },
     policy: "failclosed",
+    cached: "failclosed",
     fault: "hangs",
   },
 ];
@@ -201,6 +207,14 @@ export function startPolicyServer() {
       res.writeHead(200, { "Content-Type": "text/html" });
       return res.end("<html>login</html>");
     }
+    if (mode === "slow") {
+      // Answers, but later than the handler waits for the policy.
+      const timer = setTimeout(() => {
+        if (!res.destroyed) res.writeHead(200, { "Content-Type": "application/json" }).end(POLICIES.default);
+      }, 2500);
+      timer.unref();
+      return;
+    }
     if (mode && POLICIES[mode]) {
       res.writeHead(200, { "Content-Type": "application/json" });
       return res.end(POLICIES[mode]);
@@ -212,10 +226,19 @@ export function startPolicyServer() {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  return new Promise((resolveServer) =>
+  // A port that was free a moment ago and has nobody listening: connection refused.
+  const closedPort = new Promise((resolvePort) => {
+    const probe = createServer();
+    probe.listen(0, "127.0.0.1", () => {
+      const port = probe.address().port;
+      probe.close(() => resolvePort(port));
+    });
+  });
+  return closedPort.then((port) => new Promise((resolveServer) =>
     server.listen(0, "127.0.0.1", () =>
       resolveServer({
         origin: "http://127.0.0.1:" + server.address().port,
+        closedOrigin: "http://127.0.0.1:" + port,
         requests,
         close: () => {
           for (const socket of sockets) socket.destroy();
@@ -223,7 +246,7 @@ export function startPolicyServer() {
         },
       }),
     ),
-  );
+  ));
 }
 
 function applyFault(context, fault) {
@@ -246,13 +269,29 @@ function applyFault(context, fault) {
   }
 }
 
+/** Where the add-in is served from for a policy mode: the test server, a port nobody
+ *  listens on ("unreachable"), or a plain-http host on the network ("insecure"). */
+function addinUrlFor(mode, server) {
+  if (mode === "none") return null;
+  if (mode === "unreachable") return server.closedOrigin + "/unreachable/outlook/launchevent.js";
+  if (mode === "insecure") return "http://intranet.example/insecure/outlook/launchevent.js";
+  return server.origin + "/" + mode + "/outlook/launchevent.js";
+}
+
+/** A saved policy as the add-in writes it: the copy the checker accepted, from that URL. */
+export function savedPolicy(text, policyUrl, fetchedAt = 0) {
+  return JSON.stringify({ url: policyUrl, text, fetched_at: fetchedAt });
+}
+
 /** Runs one scenario; the result is plain data (no functions, no timings but `ms`). */
 export async function runScenario(scenario, server, bundle) {
   const mode = scenario.policy;
-  const addinUrl = mode === "none" ? null : server.origin + "/" + mode + "/outlook/launchevent.js";
-  const storage = scenario.cached ? { "sendguard.policy": POLICIES[scenario.cached] } : {};
+  const addinUrl = addinUrlFor(mode, server);
+  const policyUrl = addinUrl ? addinUrl.replace("/outlook/launchevent.js", "/policy.json") : "";
+  const cachedText = scenario.cachedText || (scenario.cached && POLICIES[scenario.cached]);
+  const storage = cachedText ? { "sendguard.policy": savedPolicy(cachedText, policyUrl) } : {};
   const roaming = {};
-  if (scenario.cachedRoaming) roaming["sendguard.policy"] = POLICIES[scenario.cachedRoaming];
+  if (scenario.cachedRoaming) roaming["sendguard.policy"] = savedPolicy(POLICIES[scenario.cachedRoaming], policyUrl);
   const client = Object.assign({ from: SENDER, storage, roaming }, scenario.client);
   // Mailbox 1.14 tells the handler its URL; before that the task pane saved it.
   if (addinUrl && (scenario.roamingBase || FakeOffice.versionAtLeast(client.mailbox || "1.15", "1.14"))) {
@@ -260,10 +299,14 @@ export async function runScenario(scenario, server, bundle) {
     if (scenario.roamingBase) client.roaming = Object.assign({ "sendguard.base": addinUrl.replace("launchevent.js", "taskpane.html") }, client.roaming);
   }
   const fake = FakeOffice.create(client);
+  const fetched = [];
   const context = vm.createContext({
     Office: fake.Office,
     OfficeRuntime: fake.OfficeRuntime,
-    fetch: httpFetch,
+    fetch: (url, init) => {
+      fetched.push(String(url));
+      return httpFetch(url, init);
+    },
     console: { log() {}, warn() {}, error() {}, info() {} },
     setTimeout,
     clearTimeout,
@@ -290,6 +333,7 @@ export async function runScenario(scenario, server, bundle) {
     storage: fake.state.storage,
     roaming: fake.state.roaming,
     recipientWrites: fake.log.filter((entry) => /setAsync|addAsync/.test(entry.call)),
+    fetched,
   }));
 }
 

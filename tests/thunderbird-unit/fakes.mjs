@@ -20,33 +20,60 @@ export function storageArea(initial, { managed = false } = {}) {
   };
 }
 
-export function fakeMessenger({ managed, attachments = [], books = [], uiLanguage = "en-US" } = {}) {
+/**
+ * A fake Thunderbird. `faults` injects what real clients do now and then, by call name
+ * ("listAttachments", "getAttachmentFile", "addressBooks.list", "listMembers",
+ * "getComposeDetails"): "fail", "hang" or a delay in ms.
+ */
+export function fakeMessenger({ managed, attachments = [], books = [], uiLanguage = "en-US", faults = {}, session = true } = {}) {
   const calls = [];
   const windows = new Map();
   let nextWindow = 100;
+  const faulty = async (name, value) => {
+    const fault = faults[name];
+    if (fault === "hang") return new Promise(() => {});
+    if (fault === "fail") throw new Error(`${name} failed (injected)`);
+    if (typeof fault === "number") await new Promise((resolve) => setTimeout(resolve, fault).unref?.());
+    return typeof value === "function" ? value() : value;
+  };
   const messenger = {
     calls,
     openWindows: windows,
     i18n: { getUILanguage: () => uiLanguage },
     runtime: { getURL: (path) => `moz-extension://fake/${path}` },
-    storage: { managed: storageArea(managed, { managed: true }), local: storageArea({}) },
+    storage: {
+      managed: storageArea(managed, { managed: true }),
+      local: storageArea({}),
+      ...(session ? { session: storageArea({}) } : {}),
+    },
     compose: {
       async getComposeDetails(tabId) {
         calls.push(["getComposeDetails", tabId]);
-        throw new Error("the listener gets the details; it should not ask again");
+        return faulty("getComposeDetails", () => {
+          throw new Error("the listener gets the details; it should not ask again");
+        });
       },
       async listAttachments(tabId) {
         calls.push(["listAttachments", tabId]);
-        return attachments.map(({ id, name, file }) => ({ id, name, size: file?.size ?? 0 }));
+        return faulty("listAttachments", () => attachments.map(({ id, name, file, size }) => ({ id, name, size: file?.size ?? size ?? 0 })));
       },
       async getAttachmentFile(id) {
         calls.push(["getAttachmentFile", id]);
         const found = attachments.find((a) => a.id === id);
-        if (!found?.file) throw new Error("no file");
-        return found.file;
+        return faulty("getAttachmentFile", () => {
+          if (!found?.file) throw new Error("no file");
+          return found.file;
+        });
       },
       async setComposeDetails(tabId, details) {
         calls.push(["setComposeDetails", tabId, details]);
+      },
+      sent: [],
+      /** The add-on's own Send (after the dialog): recorded; the test replays onBeforeSend. */
+      async sendMessage(tabId) {
+        calls.push(["sendMessage", tabId]);
+        this.sent.push(tabId);
+        return { mode: "sendNow" };
       },
     },
     windows: {
@@ -59,6 +86,10 @@ export function fakeMessenger({ managed, attachments = [], books = [], uiLanguag
       async remove(id) {
         calls.push(["windows.remove", id]);
         windows.delete(id);
+      },
+      async update(id, info) {
+        calls.push(["windows.update", id, info]);
+        if (!windows.has(id)) throw new Error(`Invalid window ID: ${id}`);
       },
     },
     downloads: {
@@ -77,7 +108,16 @@ export function fakeMessenger({ managed, attachments = [], books = [], uiLanguag
     addressBooks: {
       async list(complete) {
         calls.push(["addressBooks.list", complete]);
-        return books;
+        return faulty("addressBooks.list", books);
+      },
+      mailingLists: {
+        async listMembers(id) {
+          calls.push(["listMembers", id]);
+          return faulty("listMembers", () => {
+            const list = books.flatMap((book) => book.mailingLists ?? []).find((l) => l.id === id);
+            return list?.members ?? [];
+          });
+        },
       },
     },
   };
@@ -90,77 +130,20 @@ export function fakeMessenger({ managed, attachments = [], books = [], uiLanguag
   return messenger;
 }
 
-const label = (en) => ({ en, de: en });
+/** The built add-on (dist/addin-thunderbird, staged by pack.py with the real checker package). */
+export const ADDON = new URL("../../dist/addin-thunderbird/", import.meta.url);
 
-/** A finding as the checker reports it. */
-export function finding(rule, severity, { recipients = [], fixes = [], attachment = null } = {}) {
-  return {
-    rule,
-    severity,
-    title: label(rule),
-    message: label(`${rule} message`),
-    why: label(`${rule} why`),
-    recipients,
-    attachment,
-    fixes: fixes.map((action) => ({ label: label(action.kind), action })),
-  };
+/** The real checker package, as the add-on loads it. */
+export function loadChecker() {
+  return import(new URL("checker/sendguard-checker.mjs", ADDON));
 }
 
-/** A report from findings, with the verdict and order the contract defines. */
-export function report(findings, override = { allowed: false, reason_required: true }) {
-  const rank = { block: 0, warn: 1, info: 2 };
-  const sorted = [...findings].sort((a, b) => rank[a.severity] - rank[b.severity] || a.rule.localeCompare(b.rule));
-  const verdict = sorted.some((f) => f.severity === "block")
-    ? "block"
-    : sorted.some((f) => f.severity === "warn")
-      ? "warn"
-      : "pass";
-  return { verdict, findings: sorted, summary: {}, override };
+/** The add-on's merged catalogue, read from the built add-on. */
+export async function loadCatalogue() {
+  const { loadCatalogue: load } = await import(new URL("lib/i18n.mjs", ADDON));
+  const { readFile } = await import("node:fs/promises");
+  return load(async (path) => JSON.parse(await readFile(new URL(path, ADDON), "utf8")));
 }
-
-/**
- * A checker module whose `check` answers from `judge(draft)` and whose `apply` does
- * what the contract says for the three fix kinds (simply: move-to-bcc moves every
- * To/Cc address not at the sender's domain).
- */
-export function checkerModule(judge, { failCreate } = {}) {
-  const created = [];
-  return {
-    created,
-    async createChecker(policy) {
-      if (failCreate) throw new Error(failCreate);
-      created.push(policy);
-      return {
-        version: "test",
-        check: (draft) => judge(draft, policy),
-        apply(draft, action) {
-          const next = structuredClone(draft);
-          if (action.kind === "move-to-bcc") {
-            const home = draft.from?.address.split("@")[1];
-            const external = (a) => a.address.split("@")[1] !== home;
-            next.bcc = [...next.bcc, ...next.to.filter(external), ...next.cc.filter(external)];
-            next.to = next.to.filter((a) => !external(a));
-            next.cc = next.cc.filter((a) => !external(a));
-            if (next.to.length === 0 && draft.from) next.to = [draft.from];
-            return { draft: next, export: null };
-          }
-          if (action.kind === "remove-recipient") {
-            const gone = new Set(action.addresses);
-            for (const field of ["to", "cc", "bcc"]) next[field] = next[field].filter((a) => !gone.has(a.address));
-            return { draft: next, export: null };
-          }
-          if (action.kind === "export-recipients") {
-            const content = [...draft.to, ...draft.cc].map((a) => a.address).join("\n");
-            return { draft: next, export: { filename: "recipients.csv", media_type: "text/csv", content } };
-          }
-          throw new Error(`unknown fix ${action.kind}`);
-        },
-      };
-    },
-  };
-}
-
-export const catalogue = { en: { "thunderbird.unchecked.title": "Not checked", "thunderbird.unchecked.message": "Sent unchecked: {error}" }, de: {} };
 
 /** Waits until the guard has opened its dialog (the listener is still pending). */
 export async function dialogOpened(messenger) {

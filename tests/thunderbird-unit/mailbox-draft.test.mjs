@@ -1,17 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import {
-  base64,
-  composeDraft,
-  FULL_CONTENT_LIMIT,
-  hasListRecipients,
-  mailingListsByName,
-  readAttachments,
-  recipientsFromDraft,
-} from "../../addin-thunderbird/lib/draft.mjs";
-import { formatMailbox, parseMailbox, vCardEmails, vCardName } from "../../addin-thunderbird/lib/mailbox.mjs";
-import { fakeMessenger } from "./fakes.mjs";
+import { ADDON, fakeMessenger } from "./fakes.mjs";
+
+// The built add-on's modules (they import the checker package's host.mjs from checker/).
+const { composeDraft, hasListRecipients, mailingListsByName, readAttachments, recipientsFromDraft } = await import(
+  new URL("lib/draft.mjs", ADDON)
+);
+const { formatMailbox, parseMailbox, vCardEmails, vCardName } = await import(new URL("lib/mailbox.mjs", ADDON));
+const { CONTENT_LIMITS } = await import(new URL("checker/host.mjs", ADDON));
 
 test("mailboxes parse and format back, quoting names that hold header characters", () => {
   assert.deepEqual(parseMailbox("Bob <bob@x.example>"), { name: "Bob", address: "bob@x.example" });
@@ -65,7 +62,8 @@ test("a mailing list is expanded into its members, each tagged with the list as 
     { name: "Pia", address: "pia@one.example", group: "Partners" },
     { address: "paul@two.example", group: "Partners" },
   ]);
-  assert.deepEqual(composed.draft.cc, [], "a name without address never reaches the checker");
+  assert.deepEqual(composed.draft.cc, [], "a name without address is no recipient …");
+  assert.deepEqual(composed.draft.not_inspected, [{ part: "list", name: "Unknown List", reason: "unreadable" }], "… but a finding");
   assert.deepEqual(composed.unresolved.cc, ["Unknown List <Unknown List>"]);
   assert.equal(composed.draft.body, "Body");
 
@@ -91,29 +89,45 @@ test("plain addresses never touch the address book", () => {
   assert.equal(hasListRecipients({ to: ["a@x.example"], cc: ["B <b@y.example>"] }), false);
 });
 
-test("attachments carry name, type, size and content; large ones only their start", async () => {
+test("attachments carry name, type, size and a bounded prefix; what cannot be read is listed", async () => {
   const small = new File([new Uint8Array([0x4d, 0x5a, 1, 2])], "tool.pdf.exe", { type: "application/octet-stream" });
-  const big = new Blob([new Uint8Array(FULL_CONTENT_LIMIT + 10)]);
+  const big = new Blob([new Uint8Array(100 * 1024 * 1024 + 10)]);
   const messenger = fakeMessenger({
     attachments: [
       { id: 1, name: "tool.pdf.exe", file: small },
       { id: 2, name: "video.mp4", file: big },
-      { id: 3, name: "cloud.zip" },
+      { id: 3, name: "cloud.zip", size: 5000 },
     ],
   });
-  const attachments = await readAttachments(messenger.compose, 7);
+  const { attachments, notInspected } = await readAttachments(messenger.compose, 7);
   assert.deepEqual(attachments[0], {
     name: "tool.pdf.exe",
     size: 4,
     media_type: "application/octet-stream",
     content_base64: "TVoBAg==",
   });
-  assert.equal(attachments[1].size, FULL_CONTENT_LIMIT + 10);
-  assert.equal(Buffer.from(attachments[1].content_base64, "base64").length, 1024 * 1024);
-  assert.deepEqual(attachments[2], { name: "cloud.zip", size: 0 }, "no file: name and size only");
+  assert.equal(attachments[1].size, 100 * 1024 * 1024 + 10, "the real size, not the prefix's");
+  assert.equal(Buffer.from(attachments[1].content_base64, "base64").length, CONTENT_LIMITS.perFileBytes);
+  assert.deepEqual(attachments[2], { name: "cloud.zip", size: 5000 }, "no file: name and size");
+  assert.deepEqual(notInspected, [{ part: "attachment", name: "cloud.zip", reason: "error" }]);
 });
 
-test("base64 matches Node's encoder across chunk boundaries", () => {
-  const bytes = new Uint8Array(0x8000 * 2 + 5).map((_, i) => (i * 7) % 256);
-  assert.equal(base64(bytes), Buffer.from(bytes).toString("base64"));
+test("eleven 8 MiB files stay within the total budget; the rest is listed, every name goes", async () => {
+  const files = Array.from({ length: 11 }, (_, i) => ({ id: i + 1, name: `scan-${i}.pdf`, file: new Blob([new Uint8Array(8 * 1024 * 1024)]) }));
+  const { attachments, notInspected } = await readAttachments(fakeMessenger({ attachments: files }).compose, 7);
+  assert.equal(attachments.length, 11);
+  const bytes = attachments.reduce((sum, a) => sum + (a.content_base64 ? Buffer.from(a.content_base64, "base64").length : 0), 0);
+  assert.ok(bytes <= CONTENT_LIMITS.totalBytes, `${bytes} bytes of content`);
+  assert.deepEqual(
+    notInspected.map((entry) => entry.name),
+    ["scan-8.pdf", "scan-9.pdf", "scan-10.pdf"],
+  );
+  assert.ok(notInspected.every((entry) => entry.reason === "too-large"));
+});
+
+test("a body over the limit is cut and listed", () => {
+  const body = "x".repeat(CONTENT_LIMITS.bodyChars + 1);
+  const { draft } = composeDraft({ from: "a@example.com", to: ["b@example.com"], plainTextBody: body });
+  assert.equal(draft.body.length, CONTENT_LIMITS.bodyChars);
+  assert.deepEqual(draft.not_inspected, [{ part: "body", reason: "too-large" }]);
 });

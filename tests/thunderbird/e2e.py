@@ -116,8 +116,8 @@ def export_saves_the_list_and_sends_nothing(tb: Thunderbird, sink: SmtpSink) -> 
     tb.compose(cc=cc, subject="Partner newsletter")
     tb.click_send()
     dialog = expect_dialog(tb, sink)
-    check("export" in dialog["buttons"], f"no export button: {dialog['buttons']}")
-    tb.dialog_click("export")
+    check("export-recipients" in dialog["buttons"], f"no export button: {dialog['buttons']}")
+    tb.dialog_click("export-recipients")
     # The dialog reports the path once the download is complete.
     dialog = tb.wait(lambda: (d := tb.dialog_if_ready()) and ".csv" in d["status"] and d, 10, "the export")
     saved = list(tb.downloads.glob("*.csv"))
@@ -185,8 +185,67 @@ def hotmail_recipient_warns_and_send_anyway_delivers(tb: Thunderbird, sink: Smtp
     check(sorted(mail.rcpt_to) == ["bob@partner.example", "someone@hotmail.com"], f"envelope {mail.rcpt_to}")
 
 
+def large_mail_with_forty_exposed_recipients_is_stopped(tb: Thunderbird, sink: SmtpSink) -> None:
+    # 101 MiB of attachment: more than the checker's whole input limit. Only a bounded
+    # prefix of it goes to the checker, so the recipients are still checked.
+    big = tb.attachment_file("archive.bin", bytes(101 * 1024 * 1024))
+    cc = [f"Person {i} <p{i}@org{i}.example>" for i in range(40)]
+    tb.compose(cc=cc, subject="All the data", attachments=[big])
+    tb.click_send()
+    dialog = expect_dialog(tb, sink)
+    check(dialog["verdict"] == "block", f"verdict {dialog['verdict']}, expected block")
+    check("visible-recipients" in dialog["rules"], f"not stopped by visible-recipients: {dialog['rules']}")
+    tb.screenshot_dialog("large-mail-block")
+    expect_nothing_delivered(sink, "a 100 MB+ mail with 40 exposed recipients")
+    tb.dialog_click("back")
+    tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
+    state = tb.wait(lambda: (s := tb.compose_state()) and not s["locked"] and s, 10, "the compose window to unlock")
+    check(len(state["cc"]) == 40, f"recipients changed: {len(state['cc'])}")
+
+
+def suspended_background_still_sends_the_chosen_fix(tb: Thunderbird, sink: SmtpSink) -> None:
+    cc = [f"Person {i} <p{i}@org{i}.example>" for i in range(40)]
+    tb.compose(cc=cc, subject="Partner newsletter")
+    tb.click_send()
+    expect_dialog(tb, sink)
+    state = tb.compose_state()
+    check(state is not None and not state["locked"], f"the compose window is held while the dialog is open: {state}")
+    # Thunderbird suspends the add-on's event page while the user reads.
+    stopped = tb.terminate_background()
+    check(stopped, "the background could not be suspended")
+    check(tb.dialog_open(), "the dialog closed with its background")
+    tb.dialog_click("move-to-bcc")
+    mail = expect_one_delivery(sink, "after Move everyone to BCC, with the background suspended")
+    external = {f"p{i}@org{i}.example" for i in range(40)}
+    check(external <= set(mail.rcpt_to), f"envelope lacks {sorted(external - set(mail.rcpt_to))[:5]}")
+    visible = set(mail.header_addresses("To", "Cc"))
+    check(not (visible & external), f"external addresses visible in To/Cc: {sorted(visible & external)[:5]}")
+    tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
+    tb.wait(lambda: tb.compose_state() is None, 20, "the compose window to close after sending")
+
+
+def removing_the_only_recipient_sends_nothing_and_keeps_the_window(tb: Thunderbird, sink: SmtpSink) -> None:
+    tb.compose(to=["Private <someone@hotmail.com>"], subject="Photos")
+    tb.click_send()
+    dialog = expect_dialog(tb, sink)
+    check(dialog["verdict"] == "warn", f"verdict {dialog['verdict']}, expected warn")
+    check("remove-recipient" in dialog["buttons"], f"no remove button: {dialog['buttons']}")
+    tb.dialog_click("remove-recipient")
+    dialog = tb.wait(lambda: (d := tb.dialog_if_ready()) and d["status"] and d, 10, "the dialog to explain")
+    check("recipient" in dialog["status"], f"the dialog does not say why: {dialog['status']!r}")
+    expect_nothing_delivered(sink, "after removing the only recipient")
+    tb.dialog_click("back")
+    tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
+    state = tb.wait(lambda: (s := tb.compose_state()) and not s["locked"] and s, 10, "the compose window to unlock")
+    check(state["to"] == ["someone@hotmail.com"], f"the draft changed: {state}")
+    expect_nothing_delivered(sink, "after Back to editing")
+
+
 DEFAULT_POLICY_CASES = [
     forty_external_addresses_in_cc_are_moved_to_bcc,
+    large_mail_with_forty_exposed_recipients_is_stopped,
+    suspended_background_still_sends_the_chosen_fix,
+    removing_the_only_recipient_sends_nothing_and_keeps_the_window,
     export_saves_the_list_and_sends_nothing,
     address_book_list_is_expanded_and_moved_to_bcc,
     two_recipient_business_mail_is_sent_without_dialog,
@@ -198,6 +257,9 @@ DEFAULT_POLICY_CASES = [
 # -- cases with IT's rollout: policies.json installs the add-on and sets the policy ----
 
 LOWER_THRESHOLD = {"visible_recipients": {"warn_parties": 2}}
+# A company that stops mail when the check fails, served from its policy URL.
+FAIL_CLOSED_COMPANY = {"on_checker_error": "fail-closed", "visible_recipients": {"warn_parties": 2}}
+HOTEL_LOGIN_PAGE = b"<html><body><form>Please log in to the hotel Wi-Fi</form></body></html>"
 BROKEN_POLICY = {"on_checker_error": "fail-closed", "visible_recipents": {"warn_parties": 2}}
 
 
@@ -238,11 +300,14 @@ def broken_policy_fails_closed_and_keeps_the_draft(tb: Thunderbird, sink: SmtpSi
 
 class PolicyServer:
     """IT's policy URL on 127.0.0.1. It records every request it gets: the add-on's
-    only network traffic must be fetching the policy."""
+    only network traffic must be fetching the policy. `answer_html()` turns it into a
+    hotel Wi-Fi that answers every request with its login page (200, text/html)."""
 
     def __init__(self, policy: dict) -> None:
-        body = json.dumps(policy).encode()
+        self.body = json.dumps(policy).encode()
+        self.content_type = "application/json"
         requests = self.requests = []
+        server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server's naming)
@@ -251,13 +316,15 @@ class PolicyServer:
                     self.send_error(404)
                     return
                 self.send_response(200)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", server.content_type)
                 # The add-on has no host permissions, so its fetch is a CORS request:
                 # the policy server must allow it (addin-thunderbird/README.md).
                 self.send_header("Access-Control-Allow-Origin", "*")
-                self.send_header("Content-Length", str(len(body)))
+                # Fresh for no time: every Send asks again (so the test sees each answer).
+                self.send_header("Cache-Control", "max-age=0")
+                self.send_header("Content-Length", str(len(server.body)))
                 self.end_headers()
-                self.wfile.write(body)
+                self.wfile.write(server.body)
 
             def log_message(self, *args):
                 pass
@@ -265,6 +332,10 @@ class PolicyServer:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/policy.json"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def answer_html(self) -> None:
+        self.body = HOTEL_LOGIN_PAGE
+        self.content_type = "text/html"
 
     def close(self) -> None:
         self._server.shutdown()
@@ -282,7 +353,26 @@ def policy_url_lowers_the_threshold(tb: Thunderbird, sink: SmtpSink) -> None:
     tb.dialog_click("back")
     tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
     expect_nothing_delivered(sink, "after Back to editing")
-    check(POLICY_SERVER.requests == [("GET", "/policy.json")], f"requests to IT's server: {POLICY_SERVER.requests}")
+    check(POLICY_SERVER.requests and set(POLICY_SERVER.requests) == {("GET", "/policy.json")}, f"requests to IT's server: {POLICY_SERVER.requests}")
+
+
+def fail_closed_company_keeps_the_mail_when_the_policy_url_answers_html(tb: Thunderbird, sink: SmtpSink) -> None:
+    # The company's policy (fail-closed, warn from two parties) was accepted on the Send
+    # before (policy_url_lowers_the_threshold). Now a hotel Wi-Fi answers the URL.
+    asked = len(POLICY_SERVER.requests)
+    POLICY_SERVER.answer_html()
+    tb.compose(to=THREE_ORGANIZATIONS, subject="Meeting")
+    tb.click_send()
+    dialog = expect_dialog(tb, sink)
+    check(len(POLICY_SERVER.requests) > asked, "the policy URL was not asked again")
+    check(dialog["verdict"] == "warn", f"verdict {dialog['verdict']}: the last good policy no longer applies")
+    tb.screenshot_dialog("policy-url-html-keeps-last-good")
+    expect_nothing_delivered(sink, "with the policy URL answering a login page")
+    tb.dialog_click("back")
+    tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
+    state = tb.wait(lambda: (s := tb.compose_state()) and not s["locked"] and s, 10, "the compose window to unlock")
+    check(len(state["to"]) == 3, f"the draft changed: {state}")
+    expect_nothing_delivered(sink, "after Back to editing")
 
 
 def rollout_policies(xpi: Path, addon_id: str, extension_policy: dict) -> dict:
@@ -385,14 +475,14 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     sink = SmtpSink()
     global POLICY_SERVER
-    POLICY_SERVER = PolicyServer(LOWER_THRESHOLD)
+    POLICY_SERVER = PolicyServer(FAIL_CLOSED_COMPANY)
     try:
         runs = [
             # The add-on installed temporarily into an ordinary Thunderbird.
             ("default policy", args.thunderbird / "thunderbird", addon, None, selected(DEFAULT_POLICY_CASES)),
             # IT's rollout: Thunderbird installs the .xpi itself from policies.json.
             ("managed policy", None, addon_id, {"policy": LOWER_THRESHOLD}, selected([managed_policy_lowers_the_threshold, options_page_shows_the_managed_policy])),
-            ("policy URL", None, addon_id, {"policy_url": POLICY_SERVER.url}, selected([policy_url_lowers_the_threshold])),
+            ("policy URL", None, addon_id, {"policy_url": POLICY_SERVER.url}, selected([policy_url_lowers_the_threshold, fail_closed_company_keeps_the_mail_when_the_policy_url_answers_html])),
             # A typo in IT's policy: the checker rejects it, the policy's fail mode holds.
             ("broken policy", None, addon_id, {"policy": BROKEN_POLICY}, selected([broken_policy_fails_closed_and_keeps_the_draft])),
         ]

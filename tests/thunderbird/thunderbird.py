@@ -51,9 +51,13 @@ DIALOG_FRAME_SCRIPT = r"""
   let result;
   try {
     if (request.op === "click") {
-      const element = doc.getElementById(request.id);
+      // A button by what it does: the report view's fix buttons by their fix kind
+      // (data-kind), the dialog's own actions by their data-action.
+      const element =
+        doc.querySelector('button.sg-action[data-action="' + request.id + '"]') ||
+        doc.querySelector('button.sg-fix[data-kind="' + request.id + '"]');
       if (!element || element.hidden || element.disabled) {
-        throw new Error("cannot click #" + request.id);
+        throw new Error("cannot click " + request.id);
       }
       element.click();
       result = { ok: true };
@@ -64,9 +68,11 @@ DIALOG_FRAME_SCRIPT = r"""
       result = { ok: true };
     } else {
       const buttons = {};
-      for (const button of doc.querySelectorAll(".actions button")) {
-        if (!button.hidden) buttons[button.id] = button.textContent;
+      for (const button of doc.querySelectorAll("button.sg-fix, button.sg-action")) {
+        const key = button.dataset.action || button.dataset.kind;
+        if (!button.hidden && !(key in buttons)) buttons[key] = button.textContent;
       }
+      const rules = [...doc.querySelectorAll(".sg-finding")].map((item) => item.dataset.rule);
       result = {
         ok: true,
         url: String(content.location.href),
@@ -76,6 +82,7 @@ DIALOG_FRAME_SCRIPT = r"""
         status: doc.getElementById("status")?.hidden ? "" : doc.getElementById("status")?.textContent || "",
         reason_shown: doc.getElementById("override") ? !doc.getElementById("override").hidden : false,
         buttons,
+        rules,
         controls: doc.querySelectorAll("input, textarea, select, button").length,
         text: doc.body ? doc.body.innerText : "",
       };
@@ -316,6 +323,23 @@ class Thunderbird:
             lambda: self.m.execute_script('return !Services.wm.getMostRecentWindow("msgcompose")'),
             10,
             "compose windows to close",
+        )
+
+    def terminate_background(self) -> bool:
+        """Suspends the add-on's event page as Thunderbird does when it is idle; True
+        once it is stopped. The next event (a message from the dialog) wakes it again."""
+        return self.m.execute_async_script(
+            """
+            const [addonId, resolve] = arguments;
+            const extension = WebExtensionPolicy.getByID(addonId)?.extension;
+            if (!extension || typeof extension.terminateBackground !== "function") { resolve(false); return; }
+            extension.terminateBackground({ disableResetIdleForTest: true }).then(
+              () => resolve(String(extension.backgroundState ?? "stopped") !== "running"),
+              () => resolve(false),
+            );
+            """,
+            script_args=[self.addon_id],
+            script_timeout=20000,
         )
 
     # -- the add-on's dialog ------------------------------------------------------

@@ -79,13 +79,11 @@ pub(crate) fn run() -> Result<(), String> {
     })?;
 
     let js = root.join("crates/sendguard-wasm/js");
-    let messages = root.join("crates/sendguard-core/messages.json");
     let out = out_dir();
     let mut inputs: Vec<PathBuf> = vec![
         glue,
         module.clone(),
         fallback,
-        messages.clone(),
         site_glue,
         site_module.clone(),
     ];
@@ -99,6 +97,7 @@ pub(crate) fn run() -> Result<(), String> {
         "report-view.mjs",
         "report-view.d.ts",
         "report-view.css",
+        "host.mjs",
         "messages.json",
         "sendguard-checker-site.mjs",
         "sendguard-checker-site.d.ts",
@@ -115,7 +114,6 @@ pub(crate) fn run() -> Result<(), String> {
                 js.join("build.mjs").as_os_str(),
                 generated.as_os_str(),
                 out.as_os_str(),
-                messages.as_os_str(),
             ],
         )
     })?;

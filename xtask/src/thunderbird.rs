@@ -1,5 +1,6 @@
-//! The Thunderbird add-on: packing the `.xpi` and running its tests (unit tests against
-//! a fake `messenger.*`, then the end-to-end run in a real headless Thunderbird).
+//! The Thunderbird add-on: packing the `.xpi` and running its tests (unit tests of the
+//! built add-on with the real checker package against a fake `messenger.*`, then the
+//! end-to-end run in a real headless Thunderbird).
 
 use crate::run;
 
@@ -20,8 +21,10 @@ pub(crate) fn build() -> Result<(), String> {
     )
 }
 
-/// Background and dialog logic against the fake `messenger.*` API.
+/// Background and dialog logic of the built add-on (`dist/addin-thunderbird`, with the
+/// real checker package) against the fake `messenger.*` API, fault matrix included.
 pub(crate) fn test_unit() -> Result<(), String> {
+    build()?;
     run::command("node", &["--test", "tests/thunderbird-unit/"])
 }
 

@@ -1,11 +1,13 @@
 // Bundles the checker package into dist/checker/. Run by `cargo xtask dist`, which
 // has built and converted the WebAssembly modules first:
 //
-//   node build.mjs <gen-dir> <out-dir> <messages.json>
+//   node build.mjs <gen-dir> <out-dir>
 //
 // <gen-dir> holds sendguard_checker.js + sendguard_checker_bg.wasm (wasm-bindgen,
 // --target no-modules), fallback.js (wasm2js of the ABI build) and
 // sendguard_checker_site.js + sendguard_checker_site_bg.wasm (the site-only module).
+// The package's own catalogue (messages.json next to this file: the report view's and
+// the add-ins' shared strings) is bundled into the view and copied beside it.
 
 import { readFileSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
 import { join, dirname } from "node:path";
@@ -13,9 +15,9 @@ import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const [genDir, outDir, messagesPath] = process.argv.slice(2);
-if (!genDir || !outDir || !messagesPath) {
-  console.error("usage: node build.mjs <gen-dir> <out-dir> <messages.json>");
+const [genDir, outDir] = process.argv.slice(2);
+if (!genDir || !outDir) {
+  console.error("usage: node build.mjs <gen-dir> <out-dir>");
   process.exit(64);
 }
 mkdirSync(outDir, { recursive: true });
@@ -48,21 +50,10 @@ if (cut < 0 || !fallback.includes("function asmFunc(imports)")) {
 const fallbackModule =
   "export function createFallbackExports() {\n" + fallback.slice(0, cut) + "\nreturn asmFunc({});\n}\n";
 
-// The view's own strings: the `view.*` keys of the catalogue, both languages.
-const catalogue = JSON.parse(readFileSync(messagesPath, "utf8"));
-const viewMessages = {};
-for (const lang of Object.keys(catalogue)) {
-  viewMessages[lang] = {};
-  for (const key of Object.keys(catalogue[lang]).sort()) {
-    if (key.startsWith("view.")) viewMessages[lang][key] = catalogue[lang][key];
-  }
-}
-
 const virtual = {
   "sendguard:bindgen": bindgenModule("sendguard_checker"),
   "sendguard:site": bindgenModule("sendguard_checker_site"),
   "sendguard:fallback": fallbackModule,
-  "sendguard:view-messages": `export default ${JSON.stringify(viewMessages)};\n`,
 };
 const virtualModules = {
   name: "sendguard-virtual",
@@ -103,8 +94,11 @@ await bundle(
   { entryPoints: [join(here, "report-view.mjs")], format: "esm", target: "es2020", minify: false },
   "report-view.mjs",
 );
+// The hosts' shared decisions (policy sources, fail mode, language, translator), for the
+// Thunderbird add-on and the web site; the Outlook build bundles the source itself.
+await bundle({ entryPoints: [join(here, "host.mjs")], format: "esm", target: "es2020", minify: false }, "host.mjs");
 copyFileSync(join(here, "report-view.css"), join(outDir, "report-view.css"));
 copyFileSync(join(here, "sendguard-checker.d.ts"), join(outDir, "sendguard-checker.d.ts"));
 copyFileSync(join(here, "report-view.d.ts"), join(outDir, "report-view.d.ts"));
 copyFileSync(join(here, "sendguard-checker-site.d.ts"), join(outDir, "sendguard-checker-site.d.ts"));
-copyFileSync(messagesPath, join(outDir, "messages.json"));
+copyFileSync(join(here, "messages.json"), join(outDir, "messages.json"));

@@ -5,6 +5,8 @@ export interface HostAction {
   label: string | Text;
   onSelect: () => void | Promise<void>;
   primary?: boolean;
+  /** Set as the button's `data-action`, so hosts and tests can find it. */
+  id?: string;
 }
 
 export interface RenderOptions {

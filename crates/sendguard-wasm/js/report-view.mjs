@@ -1,20 +1,15 @@
 // The one report view: the Outlook task pane, the Thunderbird dialog and the web
 // playground all render a checker report with it, so a finding reads the same
-// everywhere. Plain DOM, no framework; strings from the catalogue (`view.*` keys of
-// crates/sendguard-core/messages.json, embedded at build time); keyboard accessible:
+// everywhere. Plain DOM, no framework; strings from the checker package's catalogue
+// (`view.*` keys of messages.json beside this file, embedded at build time); keyboard accessible:
 // real buttons, the headline takes focus, the verdict is announced (aria-live).
 
-import catalogue from "sendguard:view-messages";
+import catalogue from "./messages.json";
+import { pick, translator } from "./host.mjs";
 
 const LANGS = ["en", "de"];
 const DEFAULT_COLLAPSE_AFTER = 5;
 let nextId = 0;
-
-function pick(text, lang) {
-  if (text === null || text === undefined) return "";
-  if (typeof text === "string") return text;
-  return text[lang] || text.en || "";
-}
 
 /** Thousands separators without Intl (1,234 / 1.234). */
 function formatCount(count, lang) {
@@ -45,8 +40,9 @@ function element(tag, className, text) {
  * @param {(action: object, context: {finding: object, fix: object}) => (void|Promise<void>)} [options.onFix]
  *   called with a fix's `action` when the user picks it; while a returned promise is
  *   pending, the buttons are disabled
- * @param {{label: string|{en: string, de: string}, onSelect: () => (void|Promise<void>), primary?: boolean}[]} [options.actions]
- *   the host's own buttons below the findings ("Send anyway", "Back to the mail")
+ * @param {{label: string|{en: string, de: string}, onSelect: () => (void|Promise<void>), primary?: boolean, id?: string}[]} [options.actions]
+ *   the host's own buttons below the findings ("Send anyway", "Back to the mail"); `id`
+ *   becomes the button's `data-action`
  * @param {number} [options.collapseAfter] recipients shown before "Show all" (default 5)
  * @param {boolean} [options.autofocus] focus the headline after rendering (default true)
  * @returns {{update(report: object): void, destroy(): void, focus(): void}}
@@ -54,13 +50,8 @@ function element(tag, className, text) {
 export function renderReport(container, report, options) {
   const settings = options || {};
   const lang = LANGS.indexOf(settings.lang) >= 0 ? settings.lang : "en";
-  const strings = catalogue[lang] || catalogue.en;
   const collapseAfter = settings.collapseAfter > 0 ? settings.collapseAfter : DEFAULT_COLLAPSE_AFTER;
-  const say = (key, args) => {
-    let text = strings[key] || key;
-    for (const name in args || {}) text = text.split("{" + name + "}").join(args[name]);
-    return text;
-  };
+  const say = translator(catalogue, lang);
   // "1 recipient" / "2 recipients": `<key>.one` for exactly one, else `<key>.other`
   // (the plural rule of both English and German).
   const counted = (key, count) =>
@@ -139,6 +130,7 @@ export function renderReport(container, report, options) {
 
   function renderFinding(finding) {
     const item = element("li", "sg-finding sg-severity-" + finding.severity);
+    item.dataset.rule = finding.rule;
     const title = element("h3", "sg-finding-title");
     title.append(
       element("span", "sg-badge", say("view.severity." + finding.severity)),
@@ -199,6 +191,7 @@ export function renderReport(container, report, options) {
       for (const action of actions) {
         const button = element("button", "sg-action" + (action.primary ? " sg-primary" : ""), pick(action.label, lang));
         button.type = "button";
+        if (action.id) button.dataset.action = action.id;
         button.addEventListener("click", () => run(button, action.onSelect));
         bar.append(button);
       }
