@@ -3,16 +3,17 @@
 //! The checker runs in a fresh JavaScript runtime on every Send in Outlook, sometimes
 //! without WebAssembly or a JIT, so anything done on first use is paid on every Send.
 //! Instead of parsing the Public Suffix List, the domain lists and the message
-//! catalogue at run time, this script writes each as one sorted, newline-separated
-//! string that the core binary-searches in place: no start-up work, and no pointer
-//! table per entry in the module.
+//! catalogue at run time, this script writes each in a form the core searches in
+//! place: no start-up work, and no pointer table per entry in the module. Domain
+//! tables are reversed and front-coded (`src/front_coding.rs`, searched by
+//! `table::ReversedSet`); the short type lists are sorted, newline-separated strings.
 //!
-//! - `public_suffix_rules.txt`, `public_suffix_wildcards.txt`,
-//!   `public_suffix_exceptions.txt`: the rules of the Public Suffix List (ICANN and
+//! - `public_suffix_rules.bin`, `public_suffix_wildcards.bin`,
+//!   `public_suffix_exceptions.bin`: the rules of the Public Suffix List (ICANN and
 //!   private sections), IDN labels in punycode, split by kind so that the few wildcard
 //!   (`*.ck` → `ck`) and exception (`!www.ck` → `www.ck`) rules are searched in small
 //!   tables. Comments (more than half the file) are dropped.
-//! - `freemail.txt`, `disposable.txt`: the vendored lists, lower-cased and deduplicated.
+//! - `freemail.bin`, `disposable.bin`: the vendored lists, lower-cased and deduplicated.
 //! - `dangerous_types.txt`: the union of the vendored attachment-type lists (Outlook's,
 //!   Gmail's, sendguard's launchers), endings without the dot; `macro_types.txt`: the
 //!   macro-enabled Office formats.
@@ -26,6 +27,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+#[path = "src/front_coding.rs"]
+mod front_coding;
+
 /// Catalogue keys the core renders; everything else belongs to the front ends.
 const CORE_MESSAGE_PREFIXES: &[&str] = &["rule.", "fix.", "reason.", "verdict."];
 
@@ -35,11 +39,11 @@ fn main() {
         .and_then(|()| {
             domain_list(
                 &out,
-                "freemail.txt",
+                "freemail.bin",
                 &["data/freemail-core.txt", "data/freemail-extra.txt"],
             )
         })
-        .and_then(|()| domain_list(&out, "disposable.txt", &["data/disposable.txt"]))
+        .and_then(|()| domain_list(&out, "disposable.bin", &["data/disposable.txt"]))
         .and_then(|()| {
             type_list(
                 &out,
@@ -68,6 +72,13 @@ fn main() {
 fn read(path: &str) -> Result<String, String> {
     println!("cargo::rerun-if-changed={path}");
     std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))
+}
+
+/// The domain tables: reversed and front-coded (`src/front_coding.rs`).
+fn write_set(out: &Path, name: &str, entries: &[String]) -> Result<(), String> {
+    let bytes = front_coding::encode(entries.iter().map(String::as_str))
+        .map_err(|error| format!("{name}: {error}"))?;
+    std::fs::write(out.join(name), bytes).map_err(|error| format!("cannot write {name}: {error}"))
 }
 
 fn write(out: &Path, name: &str, content: &str) -> Result<(), String> {
@@ -114,13 +125,9 @@ fn public_suffix_rules(out: &Path) -> Result<(), String> {
             rules.len()
         ));
     }
-    write(out, "public_suffix_rules.txt", &sorted_lines(rules))?;
-    write(out, "public_suffix_wildcards.txt", &sorted_lines(wildcards))?;
-    write(
-        out,
-        "public_suffix_exceptions.txt",
-        &sorted_lines(exceptions),
-    )
+    write_set(out, "public_suffix_rules.bin", &rules)?;
+    write_set(out, "public_suffix_wildcards.bin", &wildcards)?;
+    write_set(out, "public_suffix_exceptions.bin", &exceptions)
 }
 
 fn domain_list(out: &Path, name: &str, sources: &[&str]) -> Result<(), String> {
@@ -139,7 +146,7 @@ fn domain_list(out: &Path, name: &str, sources: &[&str]) -> Result<(), String> {
             domains.len()
         ));
     }
-    write(out, name, &sorted_lines(domains))
+    write_set(out, name, &domains)
 }
 
 /// File endings, one per line (`#` comments and blank lines skipped), merged.

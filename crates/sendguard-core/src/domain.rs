@@ -1,24 +1,24 @@
 //! Domain names: canonical form (lower-case ASCII after IDNA, no trailing dot) and the
 //! organization a domain belongs to (its registrable domain by the Public Suffix List).
 
-use crate::table::SortedLines;
+use crate::table::ReversedSet;
 use std::fmt;
 
 /// The Public Suffix List, ICANN and private sections (see `data/SOURCES.md`), as
-/// `build.rs` prepares it: one rule per line, sorted, punycode. Plain rules…
-const PUBLIC_SUFFIX_RULES: SortedLines = SortedLines(include_str!(concat!(
+/// `build.rs` prepares it: punycode, reversed and front-coded. Plain rules…
+const PUBLIC_SUFFIX_RULES: ReversedSet = ReversedSet(include_bytes!(concat!(
     env!("OUT_DIR"),
-    "/public_suffix_rules.txt"
+    "/public_suffix_rules.bin"
 )));
 /// …wildcard rules without their `*.` (`ck` stands for `*.ck`)…
-const PUBLIC_SUFFIX_WILDCARDS: SortedLines = SortedLines(include_str!(concat!(
+const PUBLIC_SUFFIX_WILDCARDS: ReversedSet = ReversedSet(include_bytes!(concat!(
     env!("OUT_DIR"),
-    "/public_suffix_wildcards.txt"
+    "/public_suffix_wildcards.bin"
 )));
 /// …and exception rules without their `!`.
-const PUBLIC_SUFFIX_EXCEPTIONS: SortedLines = SortedLines(include_str!(concat!(
+const PUBLIC_SUFFIX_EXCEPTIONS: ReversedSet = ReversedSet(include_bytes!(concat!(
     env!("OUT_DIR"),
-    "/public_suffix_exceptions.txt"
+    "/public_suffix_exceptions.bin"
 )));
 
 /// A domain name in canonical form: lower-case, ASCII (IDN labels as `xn--` punycode),

@@ -31,6 +31,8 @@ mod eml;
 mod error;
 mod files;
 mod fix;
+#[cfg(test)]
+mod front_coding;
 mod json;
 mod limits;
 mod lists;

@@ -2,15 +2,16 @@
 //! is a vendored text file (see `data/SOURCES.md`) or a table below.
 
 use crate::domain::DomainName;
-use crate::table::SortedLines;
+use crate::table::{ReversedSet, SortedLines};
 
 /// Private freemail and consumer-ISP domains: the curated core list (DACH providers
 /// first) plus the larger community list, merged and sorted by `build.rs`.
-const FREEMAIL: SortedLines = SortedLines(include_str!(concat!(env!("OUT_DIR"), "/freemail.txt")));
+const FREEMAIL: ReversedSet =
+    ReversedSet(include_bytes!(concat!(env!("OUT_DIR"), "/freemail.bin")));
 
 /// Throwaway mail domains, sorted by `build.rs`.
-const DISPOSABLE: SortedLines =
-    SortedLines(include_str!(concat!(env!("OUT_DIR"), "/disposable.txt")));
+const DISPOSABLE: ReversedSet =
+    ReversedSet(include_bytes!(concat!(env!("OUT_DIR"), "/disposable.bin")));
 
 /// Whether `domain` (or a parent of it) is a known freemail or consumer-ISP domain.
 pub(crate) fn is_freemail(domain: &DomainName) -> bool {
@@ -24,7 +25,7 @@ pub(crate) fn is_disposable(domain: &DomainName) -> bool {
 
 /// The domain or a parent with at least two labels is in `list` (no list holds a bare
 /// top-level domain, so those lookups are skipped).
-fn listed(list: SortedLines, domain: &DomainName) -> bool {
+fn listed(list: ReversedSet, domain: &DomainName) -> bool {
     domain
         .self_and_parents()
         .take_while(|d| d.contains('.'))

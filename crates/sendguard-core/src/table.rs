@@ -47,8 +47,148 @@ impl SortedLines {
     }
 }
 
+/// A set of short strings (domain names) stored reversed and front-coded, as
+/// `front_coding.rs` encodes it at build time: searched in place, no start-up work.
+/// About a tenth smaller than [`SortedLines`] after gzip, as the module ships.
+#[derive(Clone, Copy)]
+pub(crate) struct ReversedSet(pub(crate) &'static [u8]);
+
+impl ReversedSet {
+    /// The block count, the offset table and the entries.
+    fn parts(self) -> (usize, &'static [u8], &'static [u8]) {
+        let Some((count, rest)) = self.0.split_first_chunk::<4>() else {
+            return (0, &[], &[]);
+        };
+        let blocks = u32::from_le_bytes(*count) as usize;
+        match rest.split_at_checked(blocks * 4) {
+            Some((index, entries)) => (blocks, index, entries),
+            None => (0, &[], &[]),
+        }
+    }
+
+    /// Whether `needle` is one of the entries.
+    pub(crate) fn contains(self, needle: &str) -> bool {
+        use std::cmp::Ordering;
+        const MAX: usize = 255;
+        if needle.len() > MAX {
+            return false;
+        }
+        let mut key = [0u8; MAX];
+        for (slot, byte) in key.iter_mut().zip(needle.bytes().rev()) {
+            *slot = byte;
+        }
+        let key = &key[..needle.len()];
+        let (blocks, index, entries) = self.parts();
+        let offset = |block: usize| {
+            let b = &index[block * 4..block * 4 + 4];
+            u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
+        };
+        // A block's first entry is stored whole: [0][length][bytes].
+        let first = |block: usize| {
+            let at = offset(block);
+            &entries[at + 2..at + 2 + entries[at + 1] as usize]
+        };
+        // How many blocks start at or below `key`; the last of them may hold it.
+        let (mut low, mut high) = (0, blocks);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if first(middle) <= key {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        let Some(block) = low.checked_sub(1) else {
+            return false;
+        };
+        let end = if low < blocks {
+            offset(low)
+        } else {
+            entries.len()
+        };
+        let mut current = [0u8; MAX];
+        let mut at = offset(block);
+        while at + 2 <= end {
+            let shared = entries[at] as usize;
+            let suffix = entries[at + 1] as usize;
+            let length = shared + suffix;
+            if length > MAX || at + 2 + suffix > end {
+                return false;
+            }
+            current[shared..length].copy_from_slice(&entries[at + 2..at + 2 + suffix]);
+            at += 2 + suffix;
+            match current[..length].cmp(key) {
+                Ordering::Equal => return true,
+                Ordering::Greater => return false,
+                Ordering::Less => {}
+            }
+        }
+        false
+    }
+
+    /// How many entries there are.
+    #[cfg(test)]
+    pub(crate) fn len(self) -> usize {
+        let (_, _, entries) = self.parts();
+        let (mut count, mut at) = (0, 0);
+        while at + 2 <= entries.len() {
+            at += 2 + entries[at + 1] as usize;
+            count += 1;
+        }
+        count
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    fn reversed(words: &[&str]) -> ReversedSet {
+        let bytes = crate::front_coding::encode(words.iter().copied()).unwrap();
+        ReversedSet(Box::leak(bytes.into_boxed_slice()))
+    }
+
+    #[test]
+    fn reversed_set_finds_every_entry_and_nothing_else() {
+        // More than two blocks, with shared endings and prefixes of each other.
+        let mut words: Vec<String> = (0..300)
+            .map(|i| format!("host{i}.example{}.com", i % 7))
+            .collect();
+        words.extend(["com", "co.uk", "uk", "a", "example.com", "b.example.com"].map(String::from));
+        let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+        let table = reversed(&refs);
+        for word in &refs {
+            assert!(table.contains(word), "{word}");
+        }
+        for absent in [
+            "",
+            "m",
+            "om",
+            "xcom",
+            "host300.example6.com",
+            "host1.example2.com",
+            "k",
+            "co",
+            "example",
+            "zzz",
+            "0",
+            "example.co.uk",
+        ] {
+            assert!(!table.contains(absent), "{absent}");
+        }
+        assert!(!table.contains(&"a".repeat(300)));
+        assert_eq!(table.len(), refs.len());
+    }
+
+    #[test]
+    fn reversed_set_edges() {
+        assert!(!reversed(&[]).contains("a"));
+        assert_eq!(reversed(&[]).len(), 0);
+        assert!(reversed(&["a"]).contains("a"));
+        assert!(!reversed(&["a"]).contains("b"));
+        assert!(reversed(&["a", "b", "a"]).contains("b"));
+        assert_eq!(reversed(&["a", "b", "a"]).len(), 2);
+        assert!(crate::front_coding::encode([&*"x".repeat(256)]).is_err());
+    }
+
     use super::*;
 
     #[test]
