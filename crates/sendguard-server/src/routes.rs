@@ -381,15 +381,8 @@ async fn static_file(State(state): Shared, request: Request) -> Response {
     let Ok(uri) = rest.parse::<Uri>() else {
         return plain(StatusCode::BAD_REQUEST, "refused path: not a URL path");
     };
-    let Ok(real) = real_path(&mount.dir, &names, rest.ends_with('/')).await else {
+    let Ok(version) = locate(&mount.dir, names, rest.ends_with('/')).await else {
         return plain(StatusCode::NOT_FOUND, "not found");
-    };
-    let version = match &real {
-        Some(real) => tokio::fs::metadata(real)
-            .await
-            .ok()
-            .and_then(|meta| Some((real.clone(), meta.modified().ok()?, meta.len()))),
-        None => None,
     };
     let cached = version
         .as_ref()
@@ -526,22 +519,27 @@ fn file_names(rest: &str) -> Result<Vec<String>, &'static str> {
         .collect()
 }
 
-/// The real path `names` lead to in `dir`, symbolic links resolved: `Err` when it is
-/// outside `dir`, `Ok(None)` when there is no such file (`ServeDir` then answers 404).
-async fn real_path(dir: &Path, names: &[String], folder: bool) -> Result<Option<PathBuf>, ()> {
-    let mut path = dir.to_path_buf();
-    path.extend(names);
-    if folder {
-        path.push("index.html");
-    }
-    match (
-        tokio::fs::canonicalize(&path).await,
-        tokio::fs::canonicalize(dir).await,
-    ) {
-        (Ok(real), Ok(root)) if real.starts_with(&root) => Ok(Some(real)),
-        (Err(_), _) => Ok(None),
-        _ => Err(()),
-    }
+/// The real path `names` lead to in `dir` (symbolic links resolved) and its version, in
+/// one trip to the blocking pool: `Err` when it is outside `dir`, `Ok(None)` when there is
+/// no such file (`ServeDir` then answers 404).
+async fn locate(dir: &Path, names: Vec<String>, folder: bool) -> Result<Option<FileVersion>, ()> {
+    let dir = dir.to_path_buf();
+    let found = tokio::task::spawn_blocking(move || {
+        let mut path = dir.clone();
+        path.extend(names);
+        if folder {
+            path.push("index.html");
+        }
+        let Ok(real) = std::fs::canonicalize(&path) else {
+            return Ok(None);
+        };
+        if !std::fs::canonicalize(&dir).is_ok_and(|root| real.starts_with(root)) {
+            return Err(());
+        }
+        let meta = std::fs::metadata(&real).ok();
+        Ok(meta.and_then(|meta| Some((real, meta.modified().ok()?, meta.len()))))
+    });
+    found.await.unwrap_or(Err(()))
 }
 
 /// One structured log line per request: method, path, status and time taken. No client
