@@ -34,6 +34,7 @@ mod fix;
 mod json;
 mod limits;
 mod lists;
+mod little_endian;
 mod messages;
 mod mime;
 mod policy;

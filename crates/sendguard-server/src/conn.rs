@@ -1,11 +1,6 @@
-//! Connections: accepted under a cap, served by hyper-util's HTTP/1 + HTTP/2 builder, and
-//! timed from the moment of `accept`.
-//!
-//! The clock sits in [`Watched`], under TLS and HTTP, so one rule covers plain HTTP/1,
-//! the TLS handshake, HTTP/2 and h2c alike: until the first request head has been read,
-//! the connection has the header timeout counted from `accept` (bytes that trickle in do
-//! not extend it); after that, it is closed once nothing was read or written for the idle
-//! timeout. hyper's own header timeout bounds each later HTTP/1 request head.
+//! Connections: accepted under a cap, served by hyper-util's HTTP/1 + HTTP/2 builder.
+//! The clock sits in [`Watched`], under TLS and HTTP, so the header timeout (from
+//! `accept`) and the idle timeout hold for HTTP/1, TLS, HTTP/2 and h2c alike.
 
 use std::io;
 use std::pin::Pin;

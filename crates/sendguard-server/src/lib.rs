@@ -2,27 +2,7 @@
 //! organization's policy and ready-to-deploy manifests. `sendguard serve` is a thin
 //! command line over [`Server`].
 //!
-//! | URL | answer |
-//! |---|---|
-//! | `/` and below | `dist/www/` (landing page, playground, policy editor, docs: `www/` rendered by `cargo xtask dist`) |
-//! | `/outlook/…` | `dist/addin-outlook/` (task pane, event handler), under [`OUTLOOK_CSP`] |
-//! | `/thunderbird/…` | `dist/addin-thunderbird/` |
-//! | `/checker/…` | `dist/checker/` (the WebAssembly checker package) |
-//! | `/policy.json` | the policy file byte for byte, or the embedded default; reloaded on change |
-//! | `/manifest.xml`, `/manifest.json` | the Outlook manifests for the URL the request came in on |
-//! | `/sendguard-thunderbird.xpi` | `dist/sendguard-thunderbird.xpi` |
-//! | `/.well-known/microsoft-officeaddins-allowed.json` | the Outlook add-in's scripts, for classic Outlook |
-//! | `/healthz` | `{"status":"ok", …}` and which policy is served |
-//!
-//! Only `GET` and `HEAD` are served; every other method gets `405`. No route reads a
-//! request body, so nothing about a draft or an address can reach the server. Files, the
-//! policy and the manifests carry a content `ETag` and `Cache-Control: no-cache`.
-//!
-//! Connections: a client has [`ServerConfig::header_timeout`] from `accept` to finish the
-//! TLS handshake and send its first request (plain HTTP/1, HTTPS and HTTP/2 alike), and
-//! an open connection with no traffic for [`ServerConfig::idle_timeout`] is closed. At
-//! most [`ServerConfig::max_connections`] are open at once (never more than the open-file
-//! limit allows, which [`Server::bind`] first raises to the hard limit).
+//! The URLs, headers and timeouts are described in the README, section "Server".
 //!
 //! ```no_run
 //! use sendguard_server::{Server, ServerConfig, SiteRoots, Tls};
@@ -47,7 +27,6 @@ mod policy;
 mod routes;
 mod tls;
 
-use std::fmt;
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -68,8 +47,7 @@ pub use tls::SelfSignedCertificate;
 use manifest::UrlSource;
 use policy::PolicySource;
 
-/// Where `sendguard serve` listens when not told otherwise: loopback only, so trying it
-/// out exposes nothing to the network.
+/// Where `sendguard serve` listens by default: loopback only.
 pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8443);
 
 /// File descriptors kept free for the policy file, served files and the log when the
@@ -79,25 +57,19 @@ const SPARE_FILES: u64 = 64;
 /// How the server speaks TLS.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tls {
-    /// HTTPS with IT's certificate: `cert` is the PEM chain (leaf first), `key` the PEM
-    /// private key. Answers carry `Strict-Transport-Security`.
+    /// HTTPS with IT's certificate; answers carry `Strict-Transport-Security`.
     Files {
         /// The certificate chain, PEM.
         cert: PathBuf,
         /// The private key, PEM.
         key: PathBuf,
     },
-    /// HTTPS with a `localhost` certificate generated into `dir` (and reused from there
-    /// while valid), for trying sendguard out. No HSTS: it would bind every other
-    /// service on `localhost` to HTTPS in the browser.
+    /// HTTPS with a `localhost` certificate generated into `dir` (reused while valid).
     SelfSigned {
         /// Where the certificate, its key and the authority to trust are kept.
         dir: PathBuf,
     },
-    /// Plain HTTP behind a reverse proxy that terminates TLS. Generated URLs follow
-    /// [`ServerConfig::public_url`] if set, else the last (the proxy's own) value of
-    /// `X-Forwarded-Proto` and `X-Forwarded-Host`, else `http` and `Host`. Listen where
-    /// only the proxy can connect.
+    /// Plain HTTP behind a reverse proxy that terminates TLS.
     BehindProxy,
 }
 
@@ -114,9 +86,7 @@ pub struct SiteRoots {
 }
 
 impl SiteRoots {
-    /// The folders of a sendguard checkout (or an unpacked release) at `root`:
-    /// `dist/` (the rendered site in `dist/www/`) and `addin-outlook/` for the manifest
-    /// templates.
+    /// The folders of a sendguard checkout (or an unpacked release) at `root`.
     pub fn in_checkout(root: &Path) -> SiteRoots {
         SiteRoots {
             dist: root.join("dist"),
@@ -139,9 +109,7 @@ pub struct ServerConfig {
     pub tls: Tls,
     /// Where the files are.
     pub roots: SiteRoots,
-    /// The URL users reach the server at, e.g. `https://sendguard.corp.example`. When
-    /// set, manifests use it and ignore `Host` and `X-Forwarded-*`, and an `https` URL
-    /// turns on HSTS behind a proxy.
+    /// The URL users reach the server at; when set, manifests ignore the request headers.
     pub public_url: Option<BaseUrl>,
     /// How often the policy file is checked for changes (default 2 s).
     pub policy_poll_interval: Duration,
@@ -154,8 +122,7 @@ pub struct ServerConfig {
     pub idle_timeout: Duration,
     /// Most connections open at once (default 8,192); lowered to fit the open-file limit.
     pub max_connections: usize,
-    /// The SendMode written into `/manifest.xml` and `/manifest.json` (default
-    /// soft-block).
+    /// The SendMode written into the manifests (default soft-block).
     pub send_mode: SendMode,
 }
 
@@ -178,9 +145,8 @@ impl ServerConfig {
     }
 }
 
-/// Where a generated localhost certificate is kept when the user names no folder:
-/// `$XDG_STATE_HOME/sendguard/tls`, else `~/.local/state/sendguard/tls`, on Windows
-/// `%LOCALAPPDATA%\sendguard\tls`, and `./sendguard-tls` when none of these is set.
+/// Where a generated localhost certificate is kept: `$XDG_STATE_HOME/sendguard/tls`,
+/// `%LOCALAPPDATA%\sendguard\tls`, `~/.local/state/sendguard/tls` or `./sendguard-tls`.
 pub fn default_certificate_dir() -> PathBuf {
     let from = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
     if let Some(state) = from("XDG_STATE_HOME") {
@@ -224,21 +190,17 @@ pub struct Server {
     config: ServerConfig,
 }
 
-impl fmt::Debug for Server {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Server")
             .field("local_addr", &self.local_addr)
-            .field("tls", &self.acceptor.is_some())
-            .field("certificate", &self.certificate)
             .finish_non_exhaustive()
     }
 }
 
 impl Server {
-    /// Loads the policy and the TLS certificate, raises the open-file limit and binds the
-    /// listen address. Fails, saying what and where, if the policy file is missing or
-    /// invalid, the certificate or key cannot be used, or the address cannot be bound.
-    /// Missing site folders are not an error: their routes answer `404` or `503`.
+    /// Loads the policy and the certificate, raises the open-file limit and binds. Missing
+    /// site folders are not an error: their routes answer `404` or `503`.
     pub async fn bind(mut config: ServerConfig) -> Result<Server, ServerError> {
         let (policy, policy_receiver) = PolicySource::load(config.policy_file.as_deref())?;
         let (acceptor, certificate, url_source) = match &config.tls {
@@ -280,6 +242,7 @@ impl Server {
                 url_source,
                 send_mode: config.send_mode,
                 roots: config.roots.clone(),
+                files: routes::FileCache::default(),
             },
             hsts,
         );
@@ -300,9 +263,8 @@ impl Server {
         self.local_addr
     }
 
-    /// The base URL to show: [`ServerConfig::public_url`] if set, else `localhost` for
-    /// loopback and wildcard addresses (the name the generated certificate is for), the
-    /// address itself otherwise.
+    /// The base URL to show: the public URL, else `localhost` for loopback and wildcard
+    /// addresses, else the address.
     pub fn base_url(&self) -> String {
         if let Some(url) = &self.public_url {
             return url.to_string();
@@ -408,12 +370,8 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// Everything `sendguard serve` does, for a caller without an async runtime: starts one,
-/// binds, hands the bound server to `on_bound` (to print [`Server::urls`]), then serves
-/// until Ctrl-C or `SIGTERM` and shuts down gracefully.
-///
-/// Logging goes through `tracing`: install a subscriber first, or reload errors in the
-/// policy file are not seen by anyone.
+/// Everything `sendguard serve` does, without an async runtime: bind, hand the server to
+/// `on_bound`, serve until Ctrl-C or `SIGTERM`. Install a `tracing` subscriber first.
 pub fn serve_blocking(
     config: ServerConfig,
     on_bound: impl FnOnce(&Server),

@@ -1,10 +1,5 @@
-//! Outlook manifests generated for the URL the server is reached at.
-//!
-//! The Outlook add-in build ships two templates, `manifest.template.xml` (add-in only
-//! manifest) and `manifest.template.json` (unified manifest), in which every URL starts
-//! with the placeholder [`BASE_URL_PLACEHOLDER`]. The server replaces it with the origin
-//! the request came in on, so the manifest IT downloads points back at the same server
-//! with no editing: `https://sendguard.corp.example` or `https://localhost:8443`.
+//! Outlook manifests generated from the add-in's templates for the URL the server is
+//! reached at, so the manifest IT downloads points back at the same server.
 
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
@@ -12,25 +7,19 @@ use axum::http::uri::Authority;
 use std::fmt;
 use url::{Host, Url};
 
-/// The text in a manifest template that stands for the server's base URL.
-///
-/// The base URL has no trailing slash, so templates write
-/// `{{BASE_URL}}/outlook/taskpane.html`.
+/// Stands for the server's base URL (no trailing slash) in a manifest template.
 pub const BASE_URL_PLACEHOLDER: &str = "{{BASE_URL}}";
 
-/// The text in a manifest template that stands for the SendMode IT chose.
+/// Stands for the SendMode IT chose in a manifest template.
 pub const SEND_MODE_PLACEHOLDER: &str = "{{SEND_MODE}}";
 
-/// What Outlook does when the add-in stops a mail or cannot run: the manifest's
-/// `SendMode`, chosen by IT.
+/// The manifest's `SendMode`: what Outlook does when the add-in cannot run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum SendMode {
-    /// The add-in decides; if it cannot load, the user may still send. The default:
-    /// an outage of the add-in must not stop a company's mail.
+    /// If the add-in cannot load, the user may still send (the default).
     #[default]
     SoftBlock,
-    /// Nothing is sent while the add-in cannot run (cannot be listed on the
-    /// Marketplace; for admin-deployed add-ins only).
+    /// Nothing is sent while the add-in cannot run (admin-deployed add-ins only).
     Block,
 }
 
@@ -187,16 +176,13 @@ impl fmt::Display for BaseUrl {
     }
 }
 
-/// How the server learns the URL it is reached at.
+/// How the server learns the URL it is reached at (README, "URLs in manifests").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum UrlSource {
-    /// The server terminates TLS itself: `https` and the request's own host. Forwarding
-    /// headers are ignored, since any client could send them.
+    /// `https` and the request's own host; forwarding headers are ignored.
     Direct,
-    /// Plain HTTP behind a reverse proxy that terminates TLS: the last value of
-    /// `X-Forwarded-Proto` and `X-Forwarded-Host` (the one the proxy next to us wrote;
-    /// earlier ones came from the client or proxies further out), else `http` and the
-    /// request's host.
+    /// The last (the proxy's own) `X-Forwarded-Proto` and `X-Forwarded-Host`, else
+    /// `http` and the request's host.
     BehindProxy,
     /// Given by IT (`--public-url`): wins over every header.
     Fixed(BaseUrl),

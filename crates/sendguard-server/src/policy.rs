@@ -1,7 +1,6 @@
-//! The policy served at `/policy.json`, and the watcher that reloads it when IT edits the
-//! file. An edit is published only once the core accepts it: a file that does not parse,
-//! names an unknown key or cannot be read leaves the previous policy in place, so a typo
-//! never switches protection off for the whole company, nor takes the server down.
+//! The policy served at `/policy.json` and its watcher. An edit is published only once
+//! the core accepts it; otherwise the previous policy stays, so a typo never switches
+//! protection off nor takes the server down.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -47,9 +46,8 @@ pub(crate) struct PolicySource {
 }
 
 impl PolicySource {
-    /// Reads and checks the policy file, or takes the embedded default without one. At
-    /// start-up a bad file is an error: there is no previous policy to fall back on, and
-    /// starting on the default would silently drop IT's settings.
+    /// Reads and checks the policy file, or takes the embedded default without one. A
+    /// bad file is an error: starting on the default would silently drop IT's settings.
     pub(crate) fn load(file: Option<&Path>) -> Result<(PolicySource, PolicyReceiver), ServerError> {
         let default = sendguard_core::default_policy_json().as_bytes();
         let (served, file) = match file {
@@ -74,10 +72,8 @@ impl PolicySource {
         Ok((PolicySource { sender, file }, receiver))
     }
 
-    /// Starts polling the policy file every `interval`, if there is one; a change is
-    /// acted on once the file is the same on two ticks. Polling (a read
-    /// of a few kilobytes) works on every file system and with every editor, including
-    /// those that replace the file instead of writing into it.
+    /// Starts polling the policy file every `interval`, if there is one (polling works
+    /// on every file system and with editors that replace the file).
     pub(crate) fn watch(self, interval: Duration) -> Option<JoinHandle<()>> {
         let (path, accepted) = self.file?;
         Some(tokio::spawn(poll(path, interval, self.sender, accepted)))

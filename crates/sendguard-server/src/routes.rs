@@ -1,22 +1,14 @@
 //! The routes: what each URL answers, and the headers every answer carries.
 //!
-//! | header | value | where |
-//! |---|---|---|
-//! | `Content-Security-Policy` | [`OUTLOOK_CSP`] | `/outlook/…` |
-//! | `Content-Security-Policy` | [`SITE_CSP`] | every other answer |
-//! | `X-Content-Type-Options`, `Referrer-Policy` | `nosniff`, `no-referrer` | every answer |
-//! | `Strict-Transport-Security` | `max-age=31536000` | every answer over HTTPS (not the generated localhost certificate) |
-//! | `Cache-Control` | `no-cache` (revalidate with the `ETag` each time) | files, policy, manifests |
-//! | `Cache-Control` | `no-store` | `/healthz`, errors, redirects |
-//!
 //! Static files come from tower-http's `ServeDir`, one per folder, behind a guard that
 //! refuses hidden names, separators, drive letters and control characters, and any path
 //! whose real location (symbolic links resolved) is outside the folder. Their tag is a
 //! hash of the content, equal on every machine serving the same build.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Instant;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Instant, SystemTime};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -104,6 +96,7 @@ pub(crate) struct AppState {
     pub(crate) url_source: UrlSource,
     pub(crate) send_mode: SendMode,
     pub(crate) roots: SiteRoots,
+    pub(crate) files: FileCache,
 }
 
 type Shared = State<Arc<AppState>>;
@@ -188,14 +181,16 @@ pub(crate) fn content_tag(bytes: &[u8]) -> String {
 }
 
 /// Whether `If-None-Match` names `etag` (or `*`); compared weakly (RFC 9110 §13.1.2).
-fn client_has_current(headers: &HeaderMap, etag: &str) -> bool {
+fn client_has_current(headers: &HeaderMap, etag: &HeaderValue) -> bool {
     headers
         .get_all(IF_NONE_MATCH)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
         .map(str::trim)
-        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+        .any(|tag| {
+            tag == "*" || tag.strip_prefix("W/").unwrap_or(tag).as_bytes() == etag.as_bytes()
+        })
 }
 
 /// `200` with the body and its tag, or `304` when the client's copy is current.
@@ -204,7 +199,7 @@ fn tagged(request: &HeaderMap, media_type: HeaderValue, body: Bytes) -> Response
     let Ok(etag_value) = HeaderValue::from_str(&etag) else {
         return plain(StatusCode::INTERNAL_SERVER_ERROR, "bad entity tag");
     };
-    if client_has_current(request, &etag) {
+    if client_has_current(request, &etag_value) {
         return (StatusCode::NOT_MODIFIED, [(ETAG, etag_value)]).into_response();
     }
     ([(ETAG, etag_value), (CONTENT_TYPE, media_type)], body).into_response()
@@ -386,9 +381,32 @@ async fn static_file(State(state): Shared, request: Request) -> Response {
     let Ok(uri) = rest.parse::<Uri>() else {
         return plain(StatusCode::BAD_REQUEST, "refused path: not a URL path");
     };
-    if !inside(&mount.dir, &names, rest.ends_with('/')).await {
+    let Ok(version) = locate(&mount.dir, names, rest.ends_with('/')).await else {
         return plain(StatusCode::NOT_FOUND, "not found");
-    }
+    };
+    let cached = version
+        .as_ref()
+        .and_then(|version| state.files.get(version));
+    let mut response = match cached {
+        Some((media_type, body)) => tagged(&parts.headers, media_type, body),
+        None => match read_file(mount, uri, path).await {
+            Ok((media_type, body)) => {
+                if let Some(version) = version {
+                    state.files.put(version, &media_type, &body);
+                }
+                tagged(&parts.headers, media_type, body)
+            }
+            Err(response) => return response,
+        },
+    };
+    let csp = HeaderValue::from_static(mount.csp);
+    response.headers_mut().insert(CONTENT_SECURITY_POLICY, csp);
+    response
+}
+
+/// A file through the mount's `ServeDir`: its media type and content, or the answer to
+/// give instead (a redirect to the folder's `/`, a 404, an error).
+async fn read_file(mount: &Mount, uri: Uri, path: &str) -> Result<(HeaderValue, Bytes), Response> {
     // Only the path goes on: tags, not dates or ranges, decide what a client gets.
     let mut inner = Request::new(Body::empty());
     *inner.uri_mut() = uri;
@@ -398,24 +416,52 @@ async fn static_file(State(state): Shared, request: Request) -> Response {
         StatusCode::TEMPORARY_REDIRECT => {
             let mut response = response.map(Body::new);
             *response.status_mut() = StatusCode::PERMANENT_REDIRECT;
-            return response;
+            return Err(response);
         }
-        StatusCode::NOT_FOUND => return plain(StatusCode::NOT_FOUND, "not found"),
-        _ => return response.map(Body::new),
+        StatusCode::NOT_FOUND => return Err(plain(StatusCode::NOT_FOUND, "not found")),
+        _ => return Err(response.map(Body::new)),
     }
     let (file_parts, body) = response.into_parts();
     let media_type = with_charset(file_parts.headers.get(CONTENT_TYPE));
-    let body = match axum::body::to_bytes(Body::new(body), MAX_FILE_BYTES).await {
-        Ok(body) => body,
+    match axum::body::to_bytes(Body::new(body), MAX_FILE_BYTES).await {
+        Ok(body) => Ok((media_type, body)),
         Err(error) => {
             tracing::warn!(path, %error, "cannot read a file to serve");
-            return plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the file");
+            Err(plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "cannot read the file",
+            ))
         }
-    };
-    let mut response = tagged(&parts.headers, media_type, body);
-    let csp = HeaderValue::from_static(mount.csp);
-    response.headers_mut().insert(CONTENT_SECURITY_POLICY, csp);
-    response
+    }
+}
+
+/// A file version: its real path, modification time and length.
+type FileVersion = (PathBuf, SystemTime, u64);
+
+/// Files served so far, with their media type, kept while their version (path, time,
+/// length) is unchanged, so a file is read once per version, not on every request.
+#[derive(Default)]
+pub(crate) struct FileCache(Mutex<HashMap<PathBuf, (FileVersion, HeaderValue, Bytes)>>);
+
+impl FileCache {
+    /// Most bytes kept; past it the cache starts over (the whole site is a few MiB).
+    const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+    fn get(&self, version: &FileVersion) -> Option<(HeaderValue, Bytes)> {
+        let cache = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let (seen, media_type, body) = cache.get(&version.0)?;
+        (seen == version).then(|| (media_type.clone(), body.clone()))
+    }
+
+    fn put(&self, version: FileVersion, media_type: &HeaderValue, body: &Bytes) {
+        let mut cache = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let kept: u64 = cache.values().map(|(version, ..)| version.2).sum();
+        if kept + version.2 > Self::MAX_BYTES {
+            cache.clear();
+        }
+        let entry = (version.clone(), media_type.clone(), body.clone());
+        cache.insert(version.0, entry);
+    }
 }
 
 /// Text types are UTF-8 here; say so, so no browser guesses. Scripts are
@@ -473,22 +519,27 @@ fn file_names(rest: &str) -> Result<Vec<String>, &'static str> {
         .collect()
 }
 
-/// Whether the file `names` lead to in `dir` really is inside `dir`, symbolic links
-/// resolved. A file that does not exist is left to `ServeDir` (which answers 404).
-async fn inside(dir: &Path, names: &[String], folder: bool) -> bool {
-    let mut path = dir.to_path_buf();
-    path.extend(names);
-    if folder {
-        path.push("index.html");
-    }
-    match (
-        tokio::fs::canonicalize(&path).await,
-        tokio::fs::canonicalize(dir).await,
-    ) {
-        (Ok(real), Ok(root)) => real.starts_with(root),
-        (Err(_), _) => true,
-        (Ok(_), Err(_)) => false,
-    }
+/// The real path `names` lead to in `dir` (symbolic links resolved) and its version, in
+/// one trip to the blocking pool: `Err` when it is outside `dir`, `Ok(None)` when there is
+/// no such file (`ServeDir` then answers 404).
+async fn locate(dir: &Path, names: Vec<String>, folder: bool) -> Result<Option<FileVersion>, ()> {
+    let dir = dir.to_path_buf();
+    let found = tokio::task::spawn_blocking(move || {
+        let mut path = dir.clone();
+        path.extend(names);
+        if folder {
+            path.push("index.html");
+        }
+        let Ok(real) = std::fs::canonicalize(&path) else {
+            return Ok(None);
+        };
+        if !std::fs::canonicalize(&dir).is_ok_and(|root| real.starts_with(root)) {
+            return Err(());
+        }
+        let meta = std::fs::metadata(&real).ok();
+        Ok(meta.and_then(|meta| Some((real, meta.modified().ok()?, meta.len()))))
+    });
+    found.await.unwrap_or(Err(()))
 }
 
 /// One structured log line per request: method, path, status and time taken. No client

@@ -1,11 +1,6 @@
-//! TLS: rustls from IT's certificate files, or a generated localhost certificate (rcgen)
-//! for trying sendguard out.
-//!
-//! The generated set is a small certificate authority plus a `localhost` certificate it
-//! signed: people trust the authority once (README, "Trusting the local certificate"),
-//! and the server renews its own certificate. Name constraints limit the authority to
-//! `localhost` and loopback addresses, and its private key is dropped right after
-//! signing, so trusting it lets nobody impersonate any other site.
+//! TLS: rustls from IT's certificate files, or a generated `localhost` certificate signed
+//! by a name-constrained authority whose key is never saved (README, "Trusting the local
+//! certificate").
 
 use std::fmt;
 use std::io::{self, Write};
@@ -70,8 +65,7 @@ fn acceptor(
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
-/// Where the generated localhost certificate is. Its `Display` is the short notice to
-/// show the person who started the server.
+/// Where the generated localhost certificate is; `Display` is the start-up notice.
 #[derive(Debug, Clone)]
 pub struct SelfSignedCertificate {
     authority: PathBuf,
@@ -98,8 +92,7 @@ impl SelfSignedCertificate {
         &self.key
     }
 
-    /// `true` if the certificate was made just now (a new authority to trust), `false`
-    /// if a still-valid one from an earlier start was reused.
+    /// Whether it was made just now (a new authority to trust) rather than reused.
     pub fn generated(&self) -> bool {
         self.generated_until.is_some()
     }

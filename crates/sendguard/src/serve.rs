@@ -38,7 +38,7 @@ pub(crate) struct ServeArgs {
     /// last (the proxy's own) value of X-Forwarded-Proto and X-Forwarded-Host.
     #[arg(long)]
     behind_proxy: bool,
-    /// The URL users reach this server at (e.g. https://sendguard.corp.example); wins
+    /// The URL users reach this server at (for example `https://sendguard.corp.example`); wins
     /// over Host and X-Forwarded-* in generated manifests.
     #[arg(long, value_name = "URL", value_parser = parse_public_url)]
     public_url: Option<BaseUrl>,
