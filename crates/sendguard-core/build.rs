@@ -18,7 +18,8 @@
 //!   Gmail's, sendguard's launchers), endings without the dot; `macro_types.txt`: the
 //!   macro-enabled Office formats.
 //! - `messages.rs`: the catalogue entries the core itself renders (`rule.*`, `fix.*`,
-//!   `reason.*`, `verdict.*`), as a sorted array; the front ends' UI strings stay out.
+//!   `reason.*`, `verdict.*`, `format.*`), per language as sorted arrays; the front ends'
+//!   UI strings stay out.
 
 // A build script talks to cargo through stdout.
 #![allow(clippy::print_stdout)]
@@ -31,7 +32,7 @@ use std::path::{Path, PathBuf};
 mod front_coding;
 
 /// Catalogue keys the core renders; everything else belongs to the front ends.
-const CORE_MESSAGE_PREFIXES: &[&str] = &["rule.", "fix.", "reason.", "verdict."];
+const CORE_MESSAGE_PREFIXES: &[&str] = &["rule.", "fix.", "reason.", "verdict.", "format."];
 
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
@@ -182,24 +183,24 @@ fn messages(out: &Path) -> Result<(), String> {
     let source = "messages.json";
     let catalogue: BTreeMap<String, BTreeMap<String, String>> =
         serde_json::from_str(&read(source)?).map_err(|error| format!("{source}: {error}"))?;
-    let (Some(en), Some(de)) = (catalogue.get("en"), catalogue.get("de")) else {
-        return Err(format!("{source}: needs \"en\" and \"de\""));
-    };
+    if catalogue.is_empty() {
+        return Err(format!("{source}: no language"));
+    }
     let mut table = String::from(
-        "/// The core's catalogue entries: (key, English, German), sorted by key.\n\
-         pub(crate) static CATALOGUE: &[(&str, &str, &str)] = &[\n",
+        "/// The core's catalogue: per language code, (key, text) sorted by key.\n\
+         pub(crate) static CATALOGUE: &[(&str, &[(&str, &str)])] = &[\n",
     );
-    for (key, english) in en {
-        if !CORE_MESSAGE_PREFIXES
-            .iter()
-            .any(|prefix| key.starts_with(prefix))
-        {
-            continue;
+    for (lang, entries) in &catalogue {
+        let _ = writeln!(table, "    ({lang:?}, &[");
+        for (key, text) in entries {
+            if CORE_MESSAGE_PREFIXES
+                .iter()
+                .any(|prefix| key.starts_with(prefix))
+            {
+                let _ = writeln!(table, "        ({key:?}, {text:?}),");
+            }
         }
-        let german = de
-            .get(key)
-            .ok_or_else(|| format!("{source}: {key} has no German text"))?;
-        let _ = writeln!(table, "    ({key:?}, {english:?}, {german:?}),");
+        table.push_str("    ]),\n");
     }
     table.push_str("];\n");
     write(out, "messages.rs", &table)

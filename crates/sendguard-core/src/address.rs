@@ -174,7 +174,7 @@ fn parse_mailbox(piece: &str) -> Option<Address> {
         if !address.contains('@') {
             return None;
         }
-        let name = unquote(piece[..open].trim());
+        let name = crate::mime::addresses::unquote(piece[..open].trim());
         return Some(Address {
             name: (!name.is_empty()).then_some(name),
             address: strip_mailto(address).to_string(),
@@ -194,24 +194,6 @@ fn strip_mailto(address: &str) -> &str {
         .get(..7)
         .filter(|prefix| prefix.eq_ignore_ascii_case("mailto:"))
         .map_or(address, |_| &address[7..])
-}
-
-fn unquote(name: &str) -> String {
-    let inner = name
-        .strip_prefix('"')
-        .and_then(|rest| rest.strip_suffix('"'))
-        .unwrap_or(name);
-    let mut out = String::with_capacity(inner.len());
-    let mut escaped = false;
-    for c in inner.chars() {
-        if escaped || c != '\\' {
-            out.push(c);
-            escaped = false;
-        } else {
-            escaped = true;
-        }
-    }
-    out.trim().to_string()
 }
 
 #[cfg(test)]

@@ -36,6 +36,7 @@ mod front_coding;
 mod json;
 mod limits;
 mod lists;
+mod little_endian;
 mod messages;
 mod mime;
 mod policy;

@@ -4,6 +4,8 @@
 //! short name (`attAttachTitle`), the long name from the MAPI properties
 //! (`PR_ATTACH_LONG_FILENAME`) and the data (`attAttachData`).
 
+use crate::little_endian::{u16_at, u32_at};
+
 /// One file inside a TNEF stream.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct TnefFile {
@@ -21,18 +23,6 @@ const LEVEL_ATTACHMENT: u8 = 2;
 /// Whether the bytes start with the TNEF signature.
 pub(crate) fn looks_like_tnef(bytes: &[u8]) -> bool {
     bytes.get(..4) == Some(&SIGNATURE.to_le_bytes()[..])
-}
-
-fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(
-        bytes.get(at..at.checked_add(2)?)?.try_into().ok()?,
-    ))
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(
-        bytes.get(at..at.checked_add(4)?)?.try_into().ok()?,
-    ))
 }
 
 /// The files of a TNEF stream, at most `max_files`; `None` when the stream is not TNEF.

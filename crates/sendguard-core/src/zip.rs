@@ -6,6 +6,8 @@
 //! first bytes of a large file), the local headers are walked from the start instead,
 //! and the caller reports the archive as not fully inspected.
 
+use crate::little_endian::{u16_at, u32_at, u64_at};
+
 /// One entry of an archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Entry {
@@ -32,24 +34,6 @@ const EOCD64_LOCATOR: u32 = 0x0706_4b50;
 const EOCD64: u32 = 0x0606_4b50;
 const CENTRAL: u32 = 0x0201_4b50;
 const LOCAL: u32 = 0x0403_4b50;
-
-fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(
-        bytes.get(at..at.checked_add(2)?)?.try_into().ok()?,
-    ))
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(
-        bytes.get(at..at.checked_add(4)?)?.try_into().ok()?,
-    ))
-}
-
-fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(
-        bytes.get(at..at.checked_add(8)?)?.try_into().ok()?,
-    ))
-}
 
 fn index(value: u64) -> Option<usize> {
     usize::try_from(value).ok()

@@ -317,8 +317,9 @@ fn addr_tokens(text: &str) -> Vec<String> {
     tokens
 }
 
-/// A display name without surrounding quotes and with escapes resolved.
-fn unquote(name: &str) -> String {
+/// A display name without surrounding quotes and with escapes resolved; an opening
+/// quote that never closes is dropped too.
+pub(crate) fn unquote(name: &str) -> String {
     let name = name.trim();
     let inner = name
         .strip_prefix('"')

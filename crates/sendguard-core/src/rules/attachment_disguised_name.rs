@@ -105,7 +105,7 @@ mod tests {
             "{}",
         );
         assert_eq!(found.len(), 1);
-        assert!(found[0].message.en.contains("<U+202E>"), "{:?}", found[0].message);
+        assert!(found[0].message.get(crate::messages::Lang::En).contains("<U+202E>"), "{:?}", found[0].message);
         assert!(
             findings(
                 RuleId::AttachmentDisguisedName,

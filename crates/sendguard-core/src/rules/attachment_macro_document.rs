@@ -70,8 +70,8 @@ mod tests {
         assert_eq!(found.len(), 4);
         assert!(found.iter().all(|f| f.severity == Severity::Warn));
         assert_eq!(found[0].attachment.as_deref(), Some("Budget.XLSM"));
-        assert!(found[0].message.en.contains(".xlsm"), "{:?}", found[0].message);
-        assert!(found[0].message.de.contains(".xlsm"), "{:?}", found[0].message);
+        assert!(found[0].message.get(crate::messages::Lang::En).contains(".xlsm"), "{:?}", found[0].message);
+        assert!(found[0].message.get(crate::messages::Lang::De).contains(".xlsm"), "{:?}", found[0].message);
         assert!(run(&["budget.xlsx", "letter.docx", "deck.pptx", "notes.txt"], "{}").is_empty());
     }
 

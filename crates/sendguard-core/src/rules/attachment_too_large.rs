@@ -66,8 +66,8 @@ mod tests {
         let found = run(&[("a.pdf", 12_000_000), ("b.pdf", 9_000_000)]);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].attachment.as_deref(), Some("a.pdf"));
-        assert!(found[0].message.en.contains("21 MB"), "{:?}", found[0].message);
+        assert!(found[0].message.get(crate::messages::Lang::En).contains("21 MB"), "{:?}", found[0].message);
         let one = run(&[("big.iso", 25_300_000)]);
-        assert!(one[0].message.de.contains("25,3 MB"), "{:?}", one[0].message);
+        assert!(one[0].message.get(crate::messages::Lang::De).contains("25,3 MB"), "{:?}", one[0].message);
     }
 }

@@ -39,7 +39,7 @@ mod tests {
                 addresses: found[0].recipients.clone()
             }
         );
-        assert!(found[0].message.en.contains("(2 recipients)"), "{:?}", found[0].message);
+        assert!(found[0].message.get(crate::messages::Lang::En).contains("(2 recipients)"), "{:?}", found[0].message);
     }
 
     #[test]

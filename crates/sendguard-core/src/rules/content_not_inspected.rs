@@ -88,10 +88,10 @@ mod tests {
                 RuleId::ListNotExpanded
             ]
         );
-        assert!(report.findings[0].message.en.contains("took too long"));
+        assert!(report.findings[0].message.get(crate::messages::Lang::En).contains("took too long"));
         assert_eq!(report.findings[1].attachment.as_deref(), Some("scan.pdf"));
-        assert!(report.findings[1].message.de.contains("scan.pdf"));
-        assert!(report.findings[2].message.en.contains("Kunden"));
+        assert!(report.findings[1].message.get(crate::messages::Lang::De).contains("scan.pdf"));
+        assert!(report.findings[2].message.get(crate::messages::Lang::En).contains("Kunden"));
     }
 
     #[test]

@@ -31,7 +31,7 @@ mod tests {
             "{}",
         );
         assert_eq!(found[0].recipients, ["x@mailinator.com"]);
-        assert!(found[0].message.en.contains("x@mailinator.com is a throwaway"));
+        assert!(found[0].message.get(crate::messages::Lang::En).contains("x@mailinator.com is a throwaway"));
         assert!(findings(RuleId::DisposableRecipient, &to(&["y@firm.example"]), "{}").is_empty());
     }
 }

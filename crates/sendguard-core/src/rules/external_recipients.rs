@@ -50,13 +50,13 @@ mod tests {
             "{}",
         );
         assert_eq!(found[0].recipients, ["a@one.example", "b@one.example", "c@two.example"]);
-        assert!(found[0].message.en.contains("3 external recipients from 2"), "{:?}", found[0].message);
+        assert!(found[0].message.get(crate::messages::Lang::En).contains("3 external recipients from 2"), "{:?}", found[0].message);
         let one_org = findings(
             RuleId::ExternalRecipients,
             &to(&["a@one.example", "b@one.example"]),
             "{}",
         );
-        assert!(one_org[0].message.en.contains("at one organization"));
+        assert!(one_org[0].message.get(crate::messages::Lang::En).contains("at one organization"));
     }
 
     #[test]

@@ -47,7 +47,7 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].recipients, ["kunden <kunden@corp.example>"]);
         assert!(found[1].recipients.is_empty());
-        assert!(found[1].message.en.contains("Team"));
+        assert!(found[1].message.get(crate::messages::Lang::En).contains("Team"));
     }
 
     #[test]

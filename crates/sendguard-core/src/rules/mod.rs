@@ -166,6 +166,11 @@ mod tests {
         let mut sorted = severities.clone();
         sorted.sort_by_key(|s| std::cmp::Reverse(*s));
         assert_eq!(severities, sorted);
-        assert!(report.findings.iter().all(|f| !f.title.en.is_empty()));
+        assert!(
+            report
+                .findings
+                .iter()
+                .all(|f| !f.title.get(crate::messages::Lang::En).is_empty())
+        );
     }
 }

@@ -41,8 +41,16 @@ mod tests {
             let Arg::Text(text) = reason_text(reason) else {
                 panic!("{reason:?} has no translated text");
             };
-            assert!(!text.en.starts_with("reason."), "{reason:?}: {}", text.en);
-            assert!(!text.de.starts_with("reason."), "{reason:?}: {}", text.de);
+            assert!(
+                !text.get(crate::messages::Lang::En).starts_with("reason."),
+                "{reason:?}: {}",
+                text.get(crate::messages::Lang::En)
+            );
+            assert!(
+                !text.get(crate::messages::Lang::De).starts_with("reason."),
+                "{reason:?}: {}",
+                text.get(crate::messages::Lang::De)
+            );
         }
     }
 }

@@ -120,7 +120,7 @@ mod tests {
             r#"{"newsletter_tool":{"name":"rapidmail"}}"#,
         );
         assert_eq!(found[0].fixes.len(), 2);
-        assert!(found[0].message.en.ends_with("For mailings, use rapidmail."));
-        assert!(found[0].fixes[1].label.de.contains("rapidmail"));
+        assert!(found[0].message.get(crate::messages::Lang::En).ends_with("For mailings, use rapidmail."));
+        assert!(found[0].fixes[1].label.get(crate::messages::Lang::De).contains("rapidmail"));
     }
 }
