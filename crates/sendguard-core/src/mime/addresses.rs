@@ -8,7 +8,7 @@
 //! stays unusable and is reported as such.
 
 use super::charset;
-use super::header::decode_words;
+use super::header::{decode_words, split_outside_quotes};
 use crate::address::Address;
 
 /// How often an unbalanced `"`, `<` or `(` is read again as a plain character before
@@ -273,37 +273,9 @@ fn strip_route(inside: &str) -> &str {
 /// Splits at blanks outside quotes, then joins pieces that a blank separated from an
 /// `@` or a `.` (`bob @ b.example` is one address with folding white space in it).
 fn addr_tokens(text: &str) -> Vec<String> {
-    let quoting = quotes_pair(text);
-    let mut raw: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    let mut escaped = false;
-    for c in text.chars() {
-        if escaped {
-            current.push(c);
-            escaped = false;
-            continue;
-        }
-        match c {
-            '\\' if quoted => {
-                current.push(c);
-                escaped = true;
-            }
-            '"' if quoting => {
-                quoted = !quoted;
-                current.push(c);
-            }
-            c if c.is_whitespace() && !quoted => {
-                if !current.is_empty() {
-                    raw.push(std::mem::take(&mut current));
-                }
-            }
-            _ => current.push(c),
-        }
-    }
-    if !current.is_empty() {
-        raw.push(current);
-    }
+    let raw = split_outside_quotes(text, quotes_pair(text), char::is_whitespace)
+        .into_iter()
+        .filter(|piece| !piece.is_empty());
     let mut tokens: Vec<String> = Vec::new();
     for piece in raw {
         let joins = tokens

@@ -217,6 +217,18 @@ fn percent_decode(value: &str) -> Vec<u8> {
 
 /// Splits at `;` outside quotes.
 fn split_params(text: &str) -> Vec<String> {
+    split_outside_quotes(text, true, |c| c == ';')
+}
+
+/// Splits `text` at every character `is_separator` accepts outside a quoted string,
+/// keeping the quotes and escapes in the pieces (empty pieces included). With
+/// `quotes_count` false, `"` is an ordinary character (an unpaired quote must not
+/// swallow the rest of a header).
+pub(crate) fn split_outside_quotes(
+    text: &str,
+    quotes_count: bool,
+    is_separator: impl Fn(char) -> bool,
+) -> Vec<String> {
     let mut pieces = Vec::new();
     let mut current = String::new();
     let mut quoted = false;
@@ -232,11 +244,11 @@ fn split_params(text: &str) -> Vec<String> {
                 current.push(c);
                 escaped = true;
             }
-            '"' => {
+            '"' if quotes_count => {
                 quoted = !quoted;
                 current.push(c);
             }
-            ';' if !quoted => pieces.push(std::mem::take(&mut current)),
+            c if !quoted && is_separator(c) => pieces.push(std::mem::take(&mut current)),
             _ => current.push(c),
         }
     }
