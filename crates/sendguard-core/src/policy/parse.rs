@@ -14,6 +14,7 @@ const POLICY_LISTS: &[&str] = &[
     "blocked_domains",
     "extra_dangerous_extensions",
     "allowed_extensions",
+    "own_identifiers",
 ];
 
 impl Policy {
