@@ -229,20 +229,16 @@ impl Server {
             config.max_connections = config.max_connections.min(fits).max(1);
         }
         let bind_error = |error: std::io::Error| {
-            ServerError::new(ServerErrorKind::Bind, error.to_string())
-                .at(config.listen)
-                .with_source(error)
+            ServerError::new(ServerErrorKind::Bind, Some(&config.listen), &error).with_source(error)
         };
         let listener = TcpListener::bind(config.listen).await.map_err(bind_error)?;
         let local_addr = listener.local_addr().map_err(bind_error)?;
         let router = routes::router(
             routes::AppState {
-                mounts: routes::mounts(&config.roots),
                 policy: policy_receiver,
                 url_source,
                 send_mode: config.send_mode,
                 roots: config.roots.clone(),
-                files: routes::FileCache::default(),
             },
             hsts,
         );
@@ -380,7 +376,7 @@ pub fn serve_blocking(
         .enable_all()
         .build()
         .map_err(|error| {
-            ServerError::new(ServerErrorKind::Runtime, error.to_string()).with_source(error)
+            ServerError::new(ServerErrorKind::Runtime, None, &error).with_source(error)
         })?;
     runtime.block_on(async {
         let server = Server::bind(config).await?;

@@ -53,13 +53,12 @@ impl PolicySource {
         let (served, file) = match file {
             None => (ServedPolicy::new(Bytes::from_static(default), false), None),
             Some(path) => {
+                let place = Some(&path.display() as &dyn std::fmt::Display);
                 let bytes = read_limited(path).map_err(|error| {
-                    ServerError::new(ServerErrorKind::PolicyRead, error.to_string())
-                        .at_path(path)
-                        .with_source(error)
+                    ServerError::new(ServerErrorKind::PolicyRead, place, &error).with_source(error)
                 })?;
                 validate(&bytes).map_err(|message| {
-                    ServerError::new(ServerErrorKind::PolicyInvalid, message).at_path(path)
+                    ServerError::new(ServerErrorKind::PolicyInvalid, place, message)
                 })?;
                 let bytes = Bytes::from(bytes);
                 (
