@@ -25,7 +25,6 @@ use axum::routing::get;
 use tower::ServiceExt as _;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::SiteRoots;
 use crate::manifest::{
@@ -74,42 +73,48 @@ enum Generated {
 
 /// The whole site as one router; `hsts` adds `Strict-Transport-Security`.
 pub(crate) fn router(state: AppState, hsts: bool) -> Router {
-    let header = |name, value: &'static str| {
-        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
-    };
-    let generate = |what| move |s: Shared, p: Parts| generated(s, p, what);
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/policy.json", get(policy))
-        .route(
-            "/manifest.xml",
-            get(generate(Generated::Manifest(ManifestKind::Xml))),
-        )
-        .route(
-            "/manifest.json",
-            get(generate(Generated::Manifest(ManifestKind::Json))),
-        )
-        .route(
+        .route("/sendguard-thunderbird.xpi", get(thunderbird_xpi));
+    for (path, what) in [
+        ("/manifest.xml", Generated::Manifest(ManifestKind::Xml)),
+        ("/manifest.json", Generated::Manifest(ManifestKind::Json)),
+        (
             "/.well-known/microsoft-officeaddins-allowed.json",
-            get(generate(Generated::AllowedScripts)),
-        )
-        .route("/sendguard-thunderbird.xpi", get(thunderbird_xpi))
+            Generated::AllowedScripts,
+        ),
+    ] {
+        router = router.route(path, get(move |s: Shared, p: Parts| generated(s, p, what)));
+    }
+    router
         .fallback(static_file)
         .with_state(Arc::new(state))
-        .layer(middleware::map_response(default_cache_control))
         .layer(middleware::from_fn(log_request))
         .layer(middleware::from_fn(get_and_head_only))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(SITE_CSP),
-        ))
-        .layer(header(X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(header(REFERRER_POLICY, "no-referrer"))
-        .layer(SetResponseHeaderLayer::overriding(
-            STRICT_TRANSPORT_SECURITY,
-            move |_: &Response| hsts.then(|| HeaderValue::from_static("max-age=31536000")),
-        ))
         .layer(CatchPanicLayer::new())
+        .layer(middleware::map_response_with_state(hsts, every_answer))
+}
+
+/// The headers on every answer. Answers worth keeping are revalidated on every use, so
+/// a new policy or add-in build reaches everyone at once (and cheaply: a `304`); the
+/// rest is never stored. The site's CSP unless the answer has its folder's own.
+async fn every_answer(State(hsts): State<bool>, mut response: Response) -> Response {
+    let status = response.status();
+    let keep = status.is_success() || status == StatusCode::NOT_MODIFIED;
+    let headers = response.headers_mut();
+    let value = HeaderValue::from_static;
+    let cache = value(if keep { "no-cache" } else { "no-store" });
+    headers.entry(CACHE_CONTROL).or_insert(cache);
+    headers
+        .entry(CONTENT_SECURITY_POLICY)
+        .or_insert(value(SITE_CSP));
+    headers.insert(X_CONTENT_TYPE_OPTIONS, value("nosniff"));
+    headers.insert(REFERRER_POLICY, value("no-referrer"));
+    if hsts {
+        headers.insert(STRICT_TRANSPORT_SECURITY, value("max-age=31536000"));
+    }
+    response
 }
 
 /// `405` for every method but `GET` and `HEAD`, on every URL, before any route runs.
@@ -123,16 +128,6 @@ async fn get_and_head_only(request: Request, next: Next) -> Response {
     );
     let allow = HeaderValue::from_static("GET, HEAD");
     response.headers_mut().insert(ALLOW, allow);
-    response
-}
-
-/// Answers worth keeping are revalidated on every use, so a new policy or add-in build
-/// reaches everyone at once (and cheaply: a `304`); the rest is never stored.
-async fn default_cache_control(mut response: Response) -> Response {
-    let status = response.status();
-    let keep = status.is_success() || status == StatusCode::NOT_MODIFIED;
-    let value = HeaderValue::from_static(if keep { "no-cache" } else { "no-store" });
-    response.headers_mut().entry(CACHE_CONTROL).or_insert(value);
     response
 }
 
