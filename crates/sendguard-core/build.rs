@@ -16,13 +16,14 @@
 //! - `freemail.bin`, `disposable.bin`: the vendored lists, lower-cased and deduplicated.
 //! - `dangerous_types.txt`: the union of the vendored attachment-type lists (Outlook's,
 //!   Gmail's, sendguard's launchers), endings without the dot; `macro_types.txt`: the
-//!   macro-enabled Office formats.
+//!   macro-enabled Office formats; `tenant_suffixes.txt`: the shared mail-hosting
+//!   suffixes (`onmicrosoft.com` …) without their comments.
 //! - `lookalike_providers.txt`: the big mail providers `lookalike-recipient` compares
 //!   with, sorted; `confusables.rs`: the vendored subset of Unicode's confusables
 //!   (`data/confusables-ascii.txt`) as two parallel arrays sorted by source character,
 //!   targets lower-cased.
 //! - `messages.rs`: the catalogue entries the core itself renders (`rule.*`, `fix.*`,
-//!   `reason.*`, `verdict.*`, `format.*`), per language as sorted arrays; the front ends'
+//!   `reason.*`, `verdict.*`, `format.*`, `personal-data.*`), per language as sorted arrays; the front ends'
 //!   UI strings stay out.
 
 // A build script talks to cargo through stdout.
@@ -36,7 +37,14 @@ use std::path::{Path, PathBuf};
 mod front_coding;
 
 /// Catalogue keys the core renders; everything else belongs to the front ends.
-const CORE_MESSAGE_PREFIXES: &[&str] = &["rule.", "fix.", "reason.", "verdict.", "format."];
+const CORE_MESSAGE_PREFIXES: &[&str] = &[
+    "rule.",
+    "fix.",
+    "reason.",
+    "verdict.",
+    "format.",
+    "personal-data.",
+];
 
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
@@ -69,6 +77,7 @@ fn main() {
         })
         .and_then(|()| providers(&out))
         .and_then(|()| confusables(&out))
+        .and_then(|()| tenant_suffixes(&out))
         .and_then(|()| messages(&out));
     if let Err(error) = result {
         // An empty list would silently make every domain its own organization: fail.
@@ -252,6 +261,26 @@ fn confusables(out: &Path) -> Result<(), String> {
     }
     code.push_str("];\n");
     write(out, "confusables.rs", &code)
+}
+
+/// The shared mail-hosting suffixes, one per line, comments dropped (the file's
+/// comments say where each comes from; the module needs only the names).
+fn tenant_suffixes(out: &Path) -> Result<(), String> {
+    let source = "data/tenant-suffixes.txt";
+    let mut suffixes = Vec::new();
+    for line in read(source)?.lines() {
+        let entry = line.split('#').next().unwrap_or("").trim();
+        if entry.is_empty() {
+            continue;
+        }
+        if entry.split('.').count() < 2 || to_ascii(entry, source)? != entry {
+            return Err(format!(
+                "{source}: {entry:?} is not a lowercase ASCII suffix"
+            ));
+        }
+        suffixes.push(entry.to_string());
+    }
+    write(out, "tenant_suffixes.txt", &sorted_lines(suffixes))
 }
 
 fn messages(out: &Path) -> Result<(), String> {

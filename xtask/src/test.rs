@@ -34,6 +34,10 @@ const STEPS: &[Step] = &[
         run: cargo_test,
     },
     Step {
+        name: "personal data",
+        run: personal_data,
+    },
+    Step {
         name: "mime oracle",
         run: mime_oracle,
     },
@@ -143,6 +147,22 @@ fn cargo_test() -> Result<(), String> {
         "sendguard-core",
         "--test",
         "lookalike_recall",
+        "--",
+        "--nocapture",
+    ])
+}
+
+/// Precision and recall of each personal-data detector over the labelled corpus
+/// (`crates/sendguard-core/tests/personal-data`), printed as a table; the test fails
+/// below 95 % in either.
+fn personal_data() -> Result<(), String> {
+    run::cargo(&[
+        "test",
+        "--locked",
+        "-p",
+        "sendguard-core",
+        "--lib",
+        "personal_data::evaluation",
         "--",
         "--nocapture",
     ])

@@ -12,8 +12,10 @@ const POLICY_LISTS: &[&str] = &[
     "trusted_domains",
     "freemail_domains",
     "blocked_domains",
+    "tenant_suffixes",
     "extra_dangerous_extensions",
     "allowed_extensions",
+    "own_identifiers",
 ];
 
 impl Policy {
