@@ -89,8 +89,13 @@ fn mailing_note(context: &Context<'_>, severity: Severity, in_bcc: usize) -> Opt
         .filter(|domain| seen.insert(domain.as_str()))
         .map(|domain| domain.as_str().to_string())
         .collect();
+    let key = if hits.len() == 1 {
+        "rule.freemail-recipient.message.mailing.one"
+    } else {
+        "rule.freemail-recipient.message.mailing"
+    };
     let mut message = text(
-        "rule.freemail-recipient.message.mailing",
+        key,
         &[
             ("count", Arg::Count(hits.len())),
             ("total", Arg::Count(in_bcc)),
@@ -197,6 +202,15 @@ mod tests {
         // 9 business + 1 private = 10 in Bcc: a mailing at the default.
         let ten = bcc_draft(&["me@corp.example"], 9, &["x@gmail.com"]);
         assert_eq!(severities(&ten, "{}"), [(Severity::Info, 1)]);
+        let found = findings(RuleId::FreemailRecipient, &ten, "{}");
+        assert!(
+            found[0]
+                .message
+                .get(Lang::En)
+                .starts_with("One of the 10 recipients in Bcc uses a private mailbox (gmail.com)."),
+            "{:?}",
+            found[0].message
+        );
         // 9 in Bcc: personal mail, the private mailbox warns.
         let nine = bcc_draft(&["me@corp.example"], 8, &["x@gmail.com"]);
         assert_eq!(severities(&nine, "{}"), [(Severity::Warn, 1)]);
