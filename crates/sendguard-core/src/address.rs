@@ -132,7 +132,7 @@ enum Piece {
 fn pieces(text: &str) -> Vec<Piece> {
     let mut out = Vec::new();
     for line in text.split(['\n', '\r']) {
-        let cells = split_top_level(line, |c| c == '\t');
+        let cells = split_top_level(line, &['\t']);
         if cells.len() > 1
             && let Some(address) = excel_row(&cells)
         {
@@ -146,9 +146,9 @@ fn pieces(text: &str) -> Vec<Piece> {
     out
 }
 
-/// Splits at the characters `separates` accepts, outside quotes, angle brackets and
+/// Splits at `separators`, outside quotes, angle brackets and
 /// comments. Pieces keep their text as written (untrimmed).
-fn split_top_level(text: &str, separates: impl Fn(char) -> bool) -> Vec<(String, Option<char>)> {
+fn split_top_level(text: &str, separators: &[char]) -> Vec<(String, Option<char>)> {
     let mut pieces = Vec::new();
     let mut current = String::new();
     let mut in_quotes = false;
@@ -162,7 +162,7 @@ fn split_top_level(text: &str, separates: impl Fn(char) -> bool) -> Vec<(String,
             continue;
         }
         let top = !in_quotes && !in_angle && comment_depth == 0;
-        if top && separates(c) {
+        if top && separators.contains(&c) {
             pieces.push((std::mem::take(&mut current), Some(c)));
             continue;
         }
@@ -197,7 +197,7 @@ fn named_address(token: &str) -> bool {
 fn cell_entries(cell: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut run: Option<String> = None;
-    for (token, separator) in split_top_level(cell, |c| c == ',' || c == ';') {
+    for (token, separator) in split_top_level(cell, &[',', ';']) {
         let token = token.trim();
         if token.is_empty() {
             out.extend(run.take());

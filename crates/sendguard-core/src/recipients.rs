@@ -160,8 +160,8 @@ impl Analysis {
             external_organizations: external
                 .iter()
                 .filter(|r| !r.freemail)
-                .filter_map(|r| r.organization.as_ref())
-                .collect::<HashSet<_>>()
+                .filter_map(|r| r.organization.as_ref().map(DomainName::as_str))
+                .collect::<HashSet<&str>>()
                 .len(),
             private_mailboxes: external.iter().filter(|r| r.freemail).count(),
             visible_parties: self
