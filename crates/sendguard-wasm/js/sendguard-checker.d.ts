@@ -67,7 +67,9 @@ export type RuleId =
   | "attachment-too-large"
   | "attachment-macro-document"
   | "content-not-inspected"
-  | "list-not-expanded";
+  | "list-not-expanded"
+  | "personal-data-identifiers"
+  | "personal-data-member-list";
 
 export type Severity = "off" | "info" | "warn" | "block";
 export type Verdict = "pass" | "warn" | "block";

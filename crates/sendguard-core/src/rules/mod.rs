@@ -9,6 +9,7 @@
 mod file_names;
 mod not_inspected;
 mod per_recipient;
+mod personal_data;
 
 use crate::draft::Draft;
 use crate::messages::text;
@@ -58,6 +59,9 @@ pub(crate) struct Context<'a> {
     /// expansion could not open.
     pub(crate) not_inspected: Vec<crate::draft::NotInspected>,
     pub(crate) policy: &'a Policy,
+    /// The personal-data scan of subject, text and files; `None` when every
+    /// personal-data rule is off.
+    pub(crate) personal_data: Option<crate::personal_data::Scan>,
     pub(crate) analysis: Analysis,
     pub(crate) summary: Summary,
 }
@@ -66,14 +70,28 @@ impl<'a> Context<'a> {
     fn new(draft: &'a Draft, policy: &'a Policy) -> Context<'a> {
         let analysis = Analysis::new(draft, policy);
         let files = crate::files::expand(draft);
+        let scanned = [
+            RuleId::PersonalDataIdentifiers,
+            RuleId::PersonalDataMemberList,
+        ]
+        .into_iter()
+        .any(|rule| policy.severity.get(rule) != Severity::Off);
+        let personal_data = scanned.then(|| crate::personal_data::scan(draft, &files, policy));
+        let mut not_inspected: Vec<crate::draft::NotInspected> = draft
+            .not_inspected
+            .iter()
+            .cloned()
+            .chain(files.gaps.iter().map(crate::files::Gap::not_inspected))
+            .collect();
+        for gap in personal_data.iter().flat_map(|scan| &scan.gaps) {
+            if !not_inspected.contains(gap) {
+                not_inspected.push(gap.clone());
+            }
+        }
         Context {
             draft,
-            not_inspected: draft
-                .not_inspected
-                .iter()
-                .cloned()
-                .chain(files.gaps.iter().map(crate::files::Gap::not_inspected))
-                .collect(),
+            not_inspected,
+            personal_data,
             files,
             policy,
             summary: analysis.summary(),
