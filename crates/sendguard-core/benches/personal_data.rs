@@ -98,14 +98,26 @@ fn main() {
     let mut rules = String::new();
     for rule in sendguard_core::RuleId::ALL {
         let on = rule.id().starts_with("personal-data");
-        let _ = write!(rules, "{}\"{}\":\"{}\"", if rules.is_empty() { "" } else { "," }, rule.id(), if on { "block" } else { "off" });
+        let _ = write!(
+            rules,
+            "{}\"{}\":\"{}\"",
+            if rules.is_empty() { "" } else { "," },
+            rule.id(),
+            if on { "block" } else { "off" }
+        );
     }
     let policy = Policy::from_json(&format!("{{\"severity\":{{{rules}}}}}")).unwrap();
     let size = mb * 1024 * 1024;
     let cases = [
         ("plain-text body", draft(prose(size), Vec::new())),
-        ("CSV attachment", draft(String::new(), vec![attachment("kunden.csv", csv(size))])),
-        ("HTML attachment", draft(String::new(), vec![attachment("seite.html", html(size))])),
+        (
+            "CSV attachment",
+            draft(String::new(), vec![attachment("kunden.csv", csv(size))]),
+        ),
+        (
+            "HTML attachment",
+            draft(String::new(), vec![attachment("seite.html", html(size))]),
+        ),
         (
             "25 MB draft (body + 6 files)",
             draft(
