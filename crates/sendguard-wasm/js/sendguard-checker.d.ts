@@ -105,8 +105,13 @@ export interface Finding {
 export interface Summary {
   recipients: number;
   visible: number;
+  /** Outside the internal domains (trusted partners included). */
   external_addresses: number;
+  /** Distinct organizations among them; private mailboxes are not organizations. */
   external_organizations: number;
+  /** Private (freemail, consumer-ISP) mailboxes among them. */
+  private_mailboxes: number;
+  /** Parties exposed to each other in To/Cc, as visible-recipients counts them. */
   visible_parties: number;
 }
 

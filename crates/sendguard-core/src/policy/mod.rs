@@ -60,8 +60,10 @@ pub struct Policy {
     pub trusted_domains: DomainSet,
     /// Extra private-mail domains, on top of the shipped lists.
     pub freemail_domains: DomainSet,
-    /// How `freemail-recipient` tells a mailing from personal mail.
-    pub freemail_recipient: FreemailRecipient,
+    /// A draft with at least this many recipients in Bcc only (the sender not counted)
+    /// is a mailing: `freemail-recipient` reports the private mailboxes in its Bcc as an
+    /// info, not a warning. Private mailboxes in To or Cc always warn. 0: never a mailing.
+    pub bcc_mailing_from: u32,
     /// Shared mail-hosting suffixes whose subdomains are separate organizations (a
     /// Microsoft 365 tenant `contoso.onmicrosoft.com`), on top of the shipped list
     /// (`data/tenant-suffixes.txt`).
@@ -172,16 +174,6 @@ pub struct VisibleRecipients {
     pub block_addresses: u32,
 }
 
-/// How `freemail-recipient` tells a mailing from personal mail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct FreemailRecipient {
-    /// A draft with at least this many recipients in Bcc only (the sender not
-    /// counted) is a mailing: private mailboxes in its Bcc see nobody and are an info,
-    /// not a warning. Private mailboxes in To or Cc always warn. 0: never a mailing.
-    pub bcc_mailing_from: u32,
-}
-
 /// How `move-to-bcc` rewrites the draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -263,7 +255,7 @@ impl Default for Policy {
             internal_domains: DomainSet::default(),
             trusted_domains: DomainSet::default(),
             freemail_domains: DomainSet::default(),
-            freemail_recipient: FreemailRecipient::default(),
+            bcc_mailing_from: crate::rules::DEFAULT_BCC_MAILING_FROM,
             tenant_suffixes: DomainSet::default(),
             blocked_domains: DomainSet::default(),
             severity: Severities::default(),

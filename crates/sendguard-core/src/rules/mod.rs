@@ -47,6 +47,8 @@ macro_rules! declare_rule_modules {
 
 rule_registry!(declare_rule_modules);
 
+pub(crate) use freemail_recipient::DEFAULT_BCC_MAILING_FROM;
+
 /// What every rule sees: the draft, the policy, and the recipient analysis and its
 /// counts, each done once per check.
 pub(crate) struct Context<'a> {
@@ -112,6 +114,16 @@ pub fn check(draft: &Draft, policy: &Policy) -> Report {
         })
         .flatten()
         .collect();
+    // Each thing once: the informational MailTip (`external-recipients` at info) is
+    // left out when another finding already names recipients; that finding and its
+    // list say what the decision needs.
+    if findings
+        .iter()
+        .any(|f| f.rule != RuleId::ExternalRecipients && !f.recipients.is_empty())
+    {
+        findings
+            .retain(|f| !(f.rule == RuleId::ExternalRecipients && f.severity == Severity::Info));
+    }
     // Stable sort: worst first, registry order within a severity.
     findings.sort_by_key(|finding| std::cmp::Reverse(finding.severity));
     let verdict = findings
@@ -169,6 +181,50 @@ mod tests {
             assert_eq!(*why, format!("rule.{}.why", rule.id()));
         }
         assert_eq!(TITLES_AND_REASONS.len(), RuleId::ALL.len());
+    }
+
+    fn rules_of(draft: &str, policy: &str) -> Vec<(RuleId, Severity)> {
+        let draft = Draft::from_json(draft).unwrap();
+        check(&draft, &Policy::from_json(policy).unwrap())
+            .findings
+            .iter()
+            .map(|f| (f.rule, f.severity))
+            .collect()
+    }
+
+    /// Issue 13: the 30-Cc report listed the same 30 addresses under the block and
+    /// again under the external-recipients note.
+    #[test]
+    fn the_mailtip_does_not_repeat_what_another_finding_lists() {
+        let cc: Vec<String> = (0..30)
+            .map(|i| format!(r#"{{"address":"p{i}@firm{i}.example"}}"#))
+            .collect();
+        let thirty = format!(
+            r#"{{"from":{{"address":"me@corp.example"}},"cc":[{}]}}"#,
+            cc.join(",")
+        );
+        assert_eq!(
+            rules_of(&thirty, "{}"),
+            [(RuleId::VisibleRecipients, Severity::Block)]
+        );
+        // A policy that wants external mail confirmed keeps it.
+        assert_eq!(
+            rules_of(&thirty, r#"{"severity":{"external-recipients":"warn"}}"#),
+            [
+                (RuleId::VisibleRecipients, Severity::Block),
+                (RuleId::ExternalRecipients, Severity::Warn)
+            ]
+        );
+        // Alone, or next to an attachment finding (which names no recipient), it stays.
+        let one = r#"{"from":{"address":"me@corp.example"},"to":[{"address":"a@firm.example"}],
+            "attachments":[{"name":"setup.exe","size":10}]}"#;
+        assert_eq!(
+            rules_of(one, "{}"),
+            [
+                (RuleId::AttachmentDangerousType, Severity::Block),
+                (RuleId::ExternalRecipients, Severity::Info)
+            ]
+        );
     }
 
     #[test]
