@@ -47,6 +47,10 @@ macro_rules! rule_registry {
             personal_data_identifiers => PersonalDataIdentifiers, "personal-data-identifiers", Block;
             /// One part of the draft that lists many people's addresses or phone numbers.
             personal_data_member_list => PersonalDataMemberList, "personal-data-member-list", Block;
+            /// Special categories of personal data (Art. 9 GDPR: health, religion, trade
+            /// union, sexual orientation, ethnic origin, biometric, genetic, political)
+            /// about a person.
+            personal_data_special_category => PersonalDataSpecialCategory, "personal-data-special-category", Block;
         }
     };
 }

@@ -72,7 +72,8 @@ export type RuleId =
   | "content-not-inspected"
   | "list-not-expanded"
   | "personal-data-identifiers"
-  | "personal-data-member-list";
+  | "personal-data-member-list"
+  | "personal-data-special-category";
 
 export type Severity = "off" | "info" | "warn" | "block";
 export type Verdict = "pass" | "warn" | "block";
