@@ -262,12 +262,10 @@ impl Name {
     pub(crate) fn new(domain: &DomainName) -> Option<Name> {
         let ascii = domain.as_str();
         let (label, suffix) = ascii.split_once('.')?;
-        let label = if label.starts_with("xn--") {
-            let (unicode, result) = idna::domain_to_unicode(label);
-            if result.is_err() {
-                return None;
-            }
-            unicode
+        // The domain is canonical (IDNA checked it on the way in): only the punycode is
+        // left to decode, not the whole UTS #46 pipeline again.
+        let label = if let Some(encoded) = label.strip_prefix("xn--") {
+            idna::punycode::decode_to_string(encoded)?
         } else {
             label.to_string()
         };

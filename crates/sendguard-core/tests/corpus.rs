@@ -95,6 +95,31 @@ fn actual(eml: &Path) -> Result<(Value, String, Vec<(String, Vec<String>)>), Str
         {
             return Err("visible-recipients is still reported after move-to-bcc".into());
         }
+        // Replacing a look-alike takes it out of every finding and puts the intended
+        // address in.
+        if let sendguard_core::Fix::ReplaceRecipient {
+            address,
+            replacement,
+        } = &offer.action
+        {
+            let after = check(&fixed.draft, &policy);
+            if after
+                .findings
+                .iter()
+                .any(|f| f.recipients.contains(address))
+            {
+                return Err(format!(
+                    "{address} is still reported after replace-recipient"
+                ));
+            }
+            if !fixed
+                .draft
+                .recipients()
+                .any(|(_, a)| a.key() == replacement.to_lowercase())
+            {
+                return Err(format!("replace-recipient did not put in {replacement}"));
+            }
+        }
     }
     let value = structure(&report);
     let text = pretty(&value);
