@@ -12,15 +12,23 @@ export const ADDRESS_BOOK_TIMEOUT_MS = 3000;
 /** How long listing the attachments, and reading one attachment's bytes, may take. */
 export const ATTACHMENT_TIMEOUT_MS = 3000;
 
+/** The most address-book domains handed to the checker (its own limit is higher). */
+export const MAX_KNOWN_DOMAINS = 20000;
+
+/** Lists every address book with its contacts and lists, within ADDRESS_BOOK_TIMEOUT_MS. */
+export function listAddressBooks(addressBooks) {
+  return withTimeout(addressBooks.list(true), ADDRESS_BOOK_TIMEOUT_MS, "listing the address books");
+}
+
 /**
  * Mailing lists of all address books by lower-cased name, each with its members
- * ({ name, address }), or `members: null` when they could not be read. Asked only when
- * a recipient is not an address, so ordinary mails never touch the address book.
+ * ({ name, address }), or `members: null` when they could not be read. `listed` is the
+ * (promised) result of `listAddressBooks`, so one Send lists the books once.
  * Throws when the address books cannot be listed at all.
  */
-export async function mailingListsByName(addressBooks) {
+export async function mailingListsByName(addressBooks, listed = listAddressBooks(addressBooks)) {
   const lists = new Map();
-  const books = await withTimeout(addressBooks.list(true), ADDRESS_BOOK_TIMEOUT_MS, "listing the address books");
+  const books = await listed;
   for (const book of books ?? []) {
     for (const list of book.mailingLists ?? []) {
       let contacts = list.contacts;
@@ -56,6 +64,28 @@ export async function mailingListsByName(addressBooks) {
   return lists;
 }
 
+/**
+ * The distinct domains of the address books' contacts, lower-cased: the checker's
+ * `known_domains` (lookalike-recipient never reports them and compares recipients with
+ * them). Domains only: no address, no name leaves this function.
+ */
+export function addressBookDomains(books) {
+  const domains = new Set();
+  for (const book of books ?? []) {
+    for (const contact of book.contacts ?? []) {
+      const addresses = vCardEmails(contact.vCard ?? "");
+      if (contact.properties?.PrimaryEmail) addresses.push(contact.properties.PrimaryEmail);
+      for (const address of addresses) {
+        const at = String(address).lastIndexOf("@");
+        const domain = at > 0 ? String(address).slice(at + 1).trim().toLowerCase() : "";
+        if (domain) domains.add(domain);
+        if (domains.size >= MAX_KNOWN_DOMAINS) return [...domains];
+      }
+    }
+  }
+  return [...domains];
+}
+
 /** Whether any recipient of the compose details is not a plain address (a list). */
 export function hasListRecipients(details) {
   return RECIPIENT_FIELDS.some((field) =>
@@ -76,7 +106,7 @@ export function hasListRecipients(details) {
  * `notInspected` (entries for what could not be read: attachments, the address books)
  * and the body cut to CONTENT_LIMITS.bodyChars are added to the draft's `not_inspected`.
  */
-export function composeDraft(details, { lists = new Map(), attachments = [], notInspected: missed = [] } = {}) {
+export function composeDraft(details, { lists = new Map(), attachments = [], notInspected: missed = [], knownDomains = [] } = {}) {
   const body = String(details.plainTextBody ?? "");
   const draft = {
     from: null,
@@ -115,6 +145,7 @@ export function composeDraft(details, { lists = new Map(), attachments = [], not
     }
   }
   if (notRead.length > 0) draft.not_inspected = notRead;
+  if (knownDomains.length > 0) draft.known_domains = knownDomains;
   return { draft, lists: expanded, unresolved };
 }
 

@@ -13,7 +13,15 @@
 // suspended background can neither lose the user's choice nor leave the window locked.
 
 import { choosePolicy, describe, lastGoodPolicy, sendAnywayOf, withTimeout } from "../checker/host.mjs";
-import { composeDraft, hasListRecipients, mailingListsByName, readAttachments, recipientsFromDraft } from "./draft.mjs";
+import {
+  addressBookDomains,
+  composeDraft,
+  hasListRecipients,
+  listAddressBooks,
+  mailingListsByName,
+  readAttachments,
+  recipientsFromDraft,
+} from "./draft.mjs";
 import { languageOf, translator } from "./i18n.mjs";
 import { fetchPolicyText, policyCache, readSettings } from "./policy.mjs";
 
@@ -163,19 +171,31 @@ export class SendGuard {
     const current =
       details ?? (await withTimeout(this.messenger.compose.getComposeDetails(tab.id), COMPOSE_TIMEOUT_MS, "reading the mail"));
     const missed = [];
+    // The address books are listed once per Send, for the lists in the mail and for the
+    // domains the user already writes to (lookalike-recipient); nothing leaves the machine.
+    let listed = null;
+    const books = () => (listed ??= listAddressBooks(this.messenger.addressBooks));
     let lists = new Map();
     if (hasListRecipients(current)) {
       try {
-        lists = await mailingListsByName(this.messenger.addressBooks);
+        lists = await mailingListsByName(this.messenger.addressBooks, books());
       } catch (error) {
         // No address book to open: every list in the mail is reported as not expanded.
         console.warn("sendguard: address books not readable", error);
         lists = new Map();
       }
     }
+    let knownDomains = [];
+    try {
+      knownDomains = addressBookDomains(await books());
+    } catch (error) {
+      // Without them the look-alike check still compares with the sender's, the
+      // policy's, the other recipients' and the big providers' domains.
+      console.warn("sendguard: address book domains not readable", error);
+    }
     const read = await readAttachments(this.messenger.compose, tab.id);
     missed.push(...read.notInspected);
-    return composeDraft(current, { lists, attachments: read.attachments, notInspected: missed });
+    return composeDraft(current, { lists, attachments: read.attachments, notInspected: missed, knownDomains });
   }
 
   /** The fail mode decides: send with a notice, or stop and say why. */

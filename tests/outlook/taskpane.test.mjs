@@ -156,6 +156,36 @@ test("800 partners in CC: the report, then Move everyone to BCC by keyboard writ
   }
 });
 
+test("a look-alike of the sender's domain: the pane says what it resembles and Replace writes the intended address", async () => {
+  const to = [
+    { displayName: "Max Mustermann", emailAddress: "max@examp1e.com" },
+    { displayName: "Bob Builder", emailAddress: "bob@example.com" },
+  ];
+  const { context, page, requests, problems } = await openPane({ to, mailbox: "1.15" });
+  try {
+    assert.equal(await page.getAttribute("body", "data-verdict"), "block");
+    const finding = page.locator(".sg-finding[data-rule='lookalike-recipient']");
+    assert.equal(
+      (await finding.locator(".sg-message").textContent()).trim(),
+      "examp1e.com looks like example.com, the sender's domain: 1 for l.",
+    );
+    await page.screenshot({ path: join(ARTIFACTS, "taskpane-lookalike.png"), fullPage: true });
+    await finding.getByRole("button", { name: "Send to max@example.com instead" }).click();
+    await page.waitForFunction(() => document.body.dataset.verdict === "pass" && !document.body.dataset.busy, null, { timeout: 30_000 });
+    const state = await fakeState(page);
+    assert.deepEqual(state.violations, []);
+    assert.deepEqual(state.to, ["max@example.com", "bob@example.com"], "one out, one in, in its place");
+    assert.deepEqual(state.cc, []);
+    assert.deepEqual(state.bcc, []);
+    const names = await page.evaluate(() => __fake.state.to.map((r) => r.displayName));
+    assert.deepEqual(names, ["Max Mustermann", "Bob Builder"], "the display name is kept");
+    assertOnlyPolicyLeaves(requests);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("classic Outlook on Windows: a BCC over 500 is refused before anything is written; export instead", async () => {
   const partners = EIGHT_HUNDRED.slice(0, 450);
   const earlier = EIGHT_HUNDRED.slice(450, 550);

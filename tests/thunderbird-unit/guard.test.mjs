@@ -207,6 +207,45 @@ test("a suspended background loses nothing: a new one finds the dialog and the f
   assert.deepEqual(await replaySend(again, first.messenger, before), {}, "the approval survived too");
 });
 
+test("a look-alike of the sender's domain: the dialog says what it resembles, Replace writes the intended address and sends", async () => {
+  const { messenger, guard } = setup();
+  const before = details({ to: ["Max <max@examp1e.com>", "Bob <bob@example.com>"] });
+  const { session } = await clickSend(guard, messenger, before);
+  const shown = await view(guard, session);
+  assert.equal(shown.report.verdict, "block", "a look-alike of the own domain blocks");
+  const finding = shown.report.findings.find((f) => f.rule === "lookalike-recipient");
+  assert.equal(finding.message.en, "examp1e.com looks like example.com, the sender's domain: 1 for l.");
+  assert.equal(finding.message.de, "examp1e.com sieht aus wie example.com, die Domain des Absenders: 1 statt l.");
+  const replace = fixOf(shown.report, "replace-recipient");
+  assert.deepEqual(replace, { kind: "replace-recipient", address: "max@examp1e.com", replacement: "max@example.com" });
+  assert.deepEqual(await choose(guard, session, { action: "fix", fix: replace }), { closed: true });
+  const written = messenger.calls.filter(([name]) => name === "setComposeDetails").at(-1)[2];
+  assert.deepEqual(written.to, ["Max <max@example.com>", "Bob <bob@example.com>"], "one out, one in, the name kept");
+  assert.deepEqual(messenger.compose.sent, [TAB.id]);
+  assert.deepEqual(await replaySend(guard, messenger, before), {});
+});
+
+test("address-book domains reach the checker as domains only, and a recipient resembling one is named", async () => {
+  const books = [
+    {
+      id: "b1",
+      contacts: [
+        { id: "c1", vCard: "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Kontakt\r\nEMAIL:kontakt@Nordsee-Fish.de\r\nEND:VCARD" },
+        { id: "c2", vCard: "BEGIN:VCARD\r\nVERSION:4.0\r\nEMAIL:a@partner.example\r\nEND:VCARD" },
+      ],
+    },
+  ];
+  const { messenger, guard, drafts } = setup({ books });
+  const { session } = await clickSend(guard, messenger, details({ to: ["x@nordsee-fisch.de"] }));
+  assert.deepEqual(drafts[0].known_domains, ["nordsee-fish.de", "partner.example"]);
+  assert.ok(!JSON.stringify(drafts[0].known_domains).includes("kontakt"), "no address, no name");
+  const finding = (await view(guard, session)).report.findings.find((f) => f.rule === "lookalike-recipient");
+  assert.match(finding.message.en, /nordsee-fisch\.de looks like nordsee-fish\.de, a domain in your address book/);
+  // A domain the address book knows is not reported.
+  const known = setup({ books });
+  assert.deepEqual(await known.guard.onBeforeSend(TAB, details({ to: ["y@partner.example"] })), {});
+});
+
 test("Send pressed again while the dialog is open opens no second dialog", async () => {
   const { messenger, guard } = setup();
   const current = details({ cc: many(40) });

@@ -241,7 +241,27 @@ def removing_the_only_recipient_sends_nothing_and_keeps_the_window(tb: Thunderbi
     expect_nothing_delivered(sink, "after Back to editing")
 
 
+def lookalike_of_the_senders_domain_is_replaced_and_sent(tb: Thunderbird, sink: SmtpSink) -> None:
+    tb.compose(to=["Max <max@examp1e.com>", "Bob <bob@partner.example>"], subject="Contract")
+    tb.click_send()
+    dialog = expect_dialog(tb, sink)
+    check(dialog["verdict"] == "block", f"verdict {dialog['verdict']}: a look-alike of the own domain blocks")
+    check("lookalike-recipient" in dialog["rules"], f"not stopped by lookalike-recipient: {dialog['rules']}")
+    check(
+        "looks like example.com" in dialog["text"] or "sieht aus wie example.com" in dialog["text"],
+        "the dialog does not name the domain it resembles",
+    )
+    check("replace-recipient" in dialog["buttons"], f"no replace button: {dialog['buttons']}")
+    tb.screenshot_dialog("lookalike-block")
+    expect_nothing_delivered(sink, "while the dialog is open")
+    tb.dialog_click("replace-recipient")
+    mail = expect_one_delivery(sink, "after Replace")
+    check(sorted(mail.rcpt_to) == ["bob@partner.example", "max@example.com"], f"envelope {mail.rcpt_to}")
+    check("max@example.com" in mail.header_addresses("To"), "the intended address is not in To")
+
+
 DEFAULT_POLICY_CASES = [
+    lookalike_of_the_senders_domain_is_replaced_and_sent,
     forty_external_addresses_in_cc_are_moved_to_bcc,
     large_mail_with_forty_exposed_recipients_is_stopped,
     suspended_background_still_sends_the_chosen_fix,
