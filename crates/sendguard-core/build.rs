@@ -18,7 +18,7 @@
 //!   Gmail's, sendguard's launchers), endings without the dot; `macro_types.txt`: the
 //!   macro-enabled Office formats.
 //! - `messages.rs`: the catalogue entries the core itself renders (`rule.*`, `fix.*`,
-//!   `reason.*`, `verdict.*`, `format.*`), per language as sorted arrays; the front ends'
+//!   `reason.*`, `verdict.*`, `format.*`, `policy.*`), per language as sorted arrays; the front ends'
 //!   UI strings stay out.
 
 // A build script talks to cargo through stdout.
@@ -32,7 +32,8 @@ use std::path::{Path, PathBuf};
 mod front_coding;
 
 /// Catalogue keys the core renders; everything else belongs to the front ends.
-const CORE_MESSAGE_PREFIXES: &[&str] = &["rule.", "fix.", "reason.", "verdict.", "format."];
+const CORE_MESSAGE_PREFIXES: &[&str] =
+    &["rule.", "fix.", "reason.", "verdict.", "format.", "policy."];
 
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());

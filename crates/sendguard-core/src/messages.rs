@@ -57,6 +57,13 @@ impl Text {
         &self.by_lang[lang.index()]
     }
 
+    /// Appends `more` directly (no space), in every language.
+    pub(crate) fn push_text(&mut self, more: &Text) {
+        for lang in Lang::ALL {
+            self.by_lang[lang.index()].push_str(more.get(lang));
+        }
+    }
+
     /// Appends `more` after a space, in every language.
     pub(crate) fn append(&mut self, more: &Text) {
         for lang in Lang::ALL {
@@ -146,6 +153,20 @@ pub(crate) enum Arg {
     Bytes(u64),
     /// A text that is itself translated.
     Text(Text),
+}
+
+/// The catalogue text, in every language, of the one of `keys` whose English text is
+/// `english`; `english` itself in every language when there is none. For phrases that
+/// reach us as English words through an interface we do not control (what a serde
+/// `Deserialize` impl says it expected), all of them our own.
+pub(crate) fn english_key(keys: &[&'static str], english: &str) -> Text {
+    let key = keys
+        .iter()
+        .find(|key| lookup(key, Lang::En) == Some(english));
+    match key {
+        Some(key) => text(key, &[]),
+        None => Text::from_fn(|_| english.to_string()),
+    }
 }
 
 /// Looks `key` up in every language and fills in the placeholders.
@@ -316,7 +337,7 @@ mod tests {
     }
 
     /// The key prefixes the core renders (the build script copies the same ones).
-    const CORE_PREFIXES: &[&str] = &["rule.", "fix.", "reason.", "verdict.", "format."];
+    const CORE_PREFIXES: &[&str] = &["rule.", "fix.", "reason.", "verdict.", "format.", "policy."];
 
     #[test]
     fn every_key_the_code_names_exists_in_every_language_and_none_is_unused() {
