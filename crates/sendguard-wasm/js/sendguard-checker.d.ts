@@ -149,6 +149,13 @@ export interface Policy {
   trusted_domains?: string[];
   /** Extra private-mail domains, on top of the shipped lists. */
   freemail_domains?: string[];
+  /** How freemail-recipient tells a mailing from personal mail. */
+  freemail_recipient?: {
+    /** A draft with at least this many recipients in Bcc only (the sender not counted) is a mailing: private mailboxes in its Bcc see nobody and are an info, not a warning. Private mailboxes in To or Cc always warn. 0: never a mailing. */
+    bcc_mailing_from?: number;
+  };
+  /** Shared mail-hosting suffixes whose subdomains are separate organizations (a Microsoft 365 tenant contoso.onmicrosoft.com), on top of the shipped list (data/tenant-suffixes.txt). */
+  tenant_suffixes?: string[];
   /** Domains nobody may send to (rule blocked-recipient). */
   blocked_domains?: string[];
   /** Each rule's severity (off, info, warn, block). For visible-recipients it is the highest severity the thresholds may reach. */

@@ -10,6 +10,7 @@ use serde::{Serialize, Serializer};
 use crate::messages::{Arg, Lang, Text, english_key, text};
 use crate::policy::de::{Error as DeError, Found, Problem, Want};
 use crate::policy::tree::{ReadError, SyntaxProblem, position};
+use crate::similarity::suggest;
 
 /// A policy the checker cannot accept, with the key and the place.
 ///
@@ -371,35 +372,6 @@ fn suggestion(unknown: &str, known: &[&str]) -> Text {
     }
 }
 
-/// The closest candidate, if it is close enough to be what was meant.
-pub(crate) fn suggest<'c>(unknown: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    candidates
-        .iter()
-        .map(|candidate| (edit_distance(unknown, candidate), *candidate))
-        .filter(|(distance, candidate)| {
-            *distance <= 2.max(candidate.len() / 3)
-                || unknown.starts_with(candidate)
-                || candidate.starts_with(unknown)
-        })
-        .min()
-        .map(|(_, candidate)| candidate)
-}
-
-/// Levenshtein distance over characters; inputs here are short key names.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,13 +386,6 @@ mod tests {
             );
             assert_eq!(names.iter().filter(|n| *n == name).count(), 1, "{name}");
         }
-    }
-
-    #[test]
-    fn edit_distance_basics() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
     }
 
     #[test]
