@@ -19,7 +19,7 @@
 //!   macro-enabled Office formats; `tenant_suffixes.txt`: the shared mail-hosting
 //!   suffixes (`onmicrosoft.com` …) without their comments.
 //! - `messages.rs`: the catalogue entries the core itself renders (`rule.*`, `fix.*`,
-//!   `reason.*`, `verdict.*`, `format.*`, `policy.*`), per language as sorted arrays; the front ends'
+//!   `reason.*`, `verdict.*`, `format.*`, `personal-data.*`, `policy.*`), per language as sorted arrays; the front ends'
 //!   UI strings stay out.
 
 // A build script talks to cargo through stdout.
@@ -33,8 +33,15 @@ use std::path::{Path, PathBuf};
 mod front_coding;
 
 /// Catalogue keys the core renders; everything else belongs to the front ends.
-const CORE_MESSAGE_PREFIXES: &[&str] =
-    &["rule.", "fix.", "reason.", "verdict.", "format.", "policy."];
+const CORE_MESSAGE_PREFIXES: &[&str] = &[
+    "rule.",
+    "fix.",
+    "reason.",
+    "verdict.",
+    "format.",
+    "personal-data.",
+    "policy.",
+];
 
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());

@@ -39,6 +39,7 @@ mod lists;
 mod little_endian;
 mod messages;
 mod mime;
+mod personal_data;
 mod policy;
 mod recipients;
 mod report;
@@ -61,7 +62,8 @@ pub use files::{ListedFile, list_files};
 pub use fix::{Applied, Export, FixError, apply};
 pub use messages::{Lang, Text};
 pub use policy::{
-    DomainSet, FailMode, Policy, PolicyError, PolicyErrorKind, Severities, default_policy_json,
+    DomainSet, FailMode, OwnIdentifier, PersonalData, Policy, PolicyError, PolicyErrorKind,
+    RecipientSeverities, Severities, default_policy_json,
 };
 pub use report::{Override, Report};
 pub use rules::check;

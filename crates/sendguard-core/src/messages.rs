@@ -155,20 +155,6 @@ pub(crate) enum Arg {
     Text(Text),
 }
 
-/// The catalogue text, in every language, of the one of `keys` whose English text is
-/// `english`; `english` itself in every language when there is none. For phrases that
-/// reach us as English words through an interface we do not control (what a serde
-/// `Deserialize` impl says it expected), all of them our own.
-pub(crate) fn english_key(keys: &[&'static str], english: &str) -> Text {
-    let key = keys
-        .iter()
-        .find(|key| lookup(key, Lang::En) == Some(english));
-    match key {
-        Some(key) => text(key, &[]),
-        None => Text::from_fn(|_| english.to_string()),
-    }
-}
-
 /// Looks `key` up in every language and fills in the placeholders.
 ///
 /// A missing key yields the key itself (never a panic); the catalogue tests make sure
@@ -337,7 +323,15 @@ mod tests {
     }
 
     /// The key prefixes the core renders (the build script copies the same ones).
-    const CORE_PREFIXES: &[&str] = &["rule.", "fix.", "reason.", "verdict.", "format.", "policy."];
+    const CORE_PREFIXES: &[&str] = &[
+        "rule.",
+        "fix.",
+        "reason.",
+        "verdict.",
+        "format.",
+        "personal-data.",
+        "policy.",
+    ];
 
     #[test]
     fn every_key_the_code_names_exists_in_every_language_and_none_is_unused() {

@@ -39,6 +39,11 @@ macro_rules! rule_registry {
             content_not_inspected => ContentNotInspected, "content-not-inspected", Warn;
             /// A contact group or mailing list whose members could not be read.
             list_not_expanded => ListNotExpanded, "list-not-expanded", Warn;
+            /// Validated identifiers of people (IBAN, card, tax, social and health
+            /// insurance, ID documents) in the subject, the text or the files.
+            personal_data_identifiers => PersonalDataIdentifiers, "personal-data-identifiers", Block;
+            /// One part of the draft that lists many people's addresses or phone numbers.
+            personal_data_member_list => PersonalDataMemberList, "personal-data-member-list", Block;
         }
     };
 }

@@ -226,9 +226,13 @@ pub struct Summary {
     pub visible: usize,
     /// Distinct recipients outside the internal domains (trusted partners included).
     pub external_addresses: usize,
-    /// Distinct parties among them: one per organization, each private mailbox (and
-    /// each unusable address) its own.
+    /// Distinct organizations among them (registrable domains, or tenants below a
+    /// shared mail-hosting suffix). Private mailboxes and unusable addresses are not
+    /// organizations: they are not counted here.
     pub external_organizations: usize,
+    /// Private mailboxes (freemail and consumer-ISP addresses) among them.
+    #[serde(default)]
+    pub private_mailboxes: usize,
     /// Parties exposed to each other: external, visible, counted as
     /// `visible-recipients` counts them.
     pub visible_parties: usize,

@@ -67,7 +67,9 @@ export type RuleId =
   | "attachment-too-large"
   | "attachment-macro-document"
   | "content-not-inspected"
-  | "list-not-expanded";
+  | "list-not-expanded"
+  | "personal-data-identifiers"
+  | "personal-data-member-list";
 
 export type Severity = "off" | "info" | "warn" | "block";
 export type Verdict = "pass" | "warn" | "block";
@@ -102,8 +104,13 @@ export interface Finding {
 export interface Summary {
   recipients: number;
   visible: number;
+  /** Outside the internal domains (trusted partners included). */
   external_addresses: number;
+  /** Distinct organizations among them; private mailboxes are not organizations. */
   external_organizations: number;
+  /** Private (freemail, consumer-ISP) mailboxes among them. */
+  private_mailboxes: number;
+  /** Parties exposed to each other in To/Cc, as visible-recipients counts them. */
   visible_parties: number;
 }
 
@@ -149,11 +156,8 @@ export interface Policy {
   trusted_domains?: string[];
   /** Extra private-mail domains, on top of the shipped lists. */
   freemail_domains?: string[];
-  /** How freemail-recipient tells a mailing from personal mail. */
-  freemail_recipient?: {
-    /** A draft with at least this many recipients in Bcc only (the sender not counted) is a mailing: private mailboxes in its Bcc see nobody and are an info, not a warning. Private mailboxes in To or Cc always warn. 0: never a mailing. */
-    bcc_mailing_from?: number;
-  };
+  /** A draft with at least this many recipients in Bcc only (the sender not counted) is a mailing: freemail-recipient reports the private mailboxes in its Bcc as an info, not a warning. Private mailboxes in To or Cc always warn. 0: never a mailing. */
+  bcc_mailing_from?: number;
   /** Shared mail-hosting suffixes whose subdomains are separate organizations (a Microsoft 365 tenant contoso.onmicrosoft.com), on top of the shipped list (data/tenant-suffixes.txt). */
   tenant_suffixes?: string[];
   /** Domains nobody may send to (rule blocked-recipient). */
@@ -201,6 +205,26 @@ export interface Policy {
   };
   /** What the add-ins do when the checker itself fails. */
   on_checker_error?: "fail-open" | "fail-closed";
+  /** Thresholds and severities of the personal-data rules, and the organization's own identifiers. */
+  personal_data?: {
+    /** The organization's own identifiers (its IBANs, say): not personal data, never reported. Each must be a valid identifier (IBAN, card, tax, pension or health insurance number, document number); spaces are ignored. */
+    own_identifiers?: string[];
+    /** Distinct IBANs in a draft from which personal-data-identifiers reports: one customer's IBAN on an invoice is business, several people's bank details are a list. */
+    min_ibans?: number;
+    /** Distinct other identifiers (cards, tax, pension and health insurance numbers, identity documents) from which personal-data-identifiers reports. */
+    min_other_identifiers?: number;
+    /** Distinct people (e-mail addresses, phone numbers or vCards) in one part (the text, one file) from which personal-data-member-list reports. */
+    min_list_people?: number;
+    /** The severity of a personal-data finding by who gets the mail; the most exposed recipient decides, and the rule's own severity is the ceiling. */
+    severity_by_recipients?: {
+      /** Every recipient is internal. */
+      internal?: "off" | "info" | "warn" | "block";
+      /** Some recipient is external (business domains, trusted partners included). */
+      external?: "off" | "info" | "warn" | "block";
+      /** Some recipient is a private mailbox (freemail, consumer ISP). */
+      private_mailbox?: "off" | "info" | "warn" | "block";
+    };
+  };
 }
 
 /** A pasted address list, parsed by the core (`Checker.parseAddresses`). */
