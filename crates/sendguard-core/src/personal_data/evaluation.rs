@@ -106,6 +106,18 @@ fn precision_and_recall_per_detector() {
                 ));
             }
         }
+        let expected: HashSet<&str> = case["special"]
+            .as_array()
+            .map(|values| values.iter().map(|v| v.as_str().unwrap()).collect())
+            .unwrap_or_default();
+        let got: HashSet<&str> = found.special.iter().map(|hit| hit.category).collect();
+        let tally = tallies.entry("special-category").or_default();
+        tally.true_positive += got.intersection(&expected).count();
+        tally.false_positive += got.difference(&expected).count();
+        tally.false_negative += expected.difference(&got).count();
+        if got != expected {
+            misses.push(format!("{file}: special {got:?}, labelled {expected:?}"));
+        }
         let listed = found.lists.iter().any(|list| list.people >= threshold);
         let expected = case["list"].as_bool().unwrap();
         let tally = tallies.entry("member-list").or_default();

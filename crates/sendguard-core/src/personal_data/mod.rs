@@ -1,6 +1,7 @@
 //! Personal data in what the draft carries: validated identifiers (IBAN, payment
-//! cards, German tax, pension and health insurance numbers, identity documents) and
-//! lists of many people (e-mail addresses, phone numbers, vCards), in the subject, the
+//! cards, German tax, pension and health insurance numbers, identity documents), lists
+//! of many people (e-mail addresses, phone numbers, vCards) and special categories
+//! (Art. 9 GDPR: health, religion, trade union, …), in the subject, the
 //! body and every text-like file a recipient can open (forwarded messages, archive
 //! entries and `winmail.dat` contents included, see [`crate::files`]).
 //!
@@ -12,6 +13,7 @@
 #[cfg(test)]
 mod evaluation;
 mod scan;
+mod special;
 mod text;
 pub(crate) mod validate;
 
@@ -109,6 +111,17 @@ pub(crate) struct PeopleList {
     pub(crate) people: usize,
 }
 
+/// A special category of personal data (Art. 9 GDPR) shown in one part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SpecialHit {
+    /// `health`, `religion`, `trade-union`, `sexual-orientation`, `ethnic-origin`,
+    /// `biometric`, `genetic` or `political`.
+    pub(crate) category: &'static str,
+    pub(crate) location: Location,
+    /// The first line that shows it.
+    pub(crate) line: usize,
+}
+
 /// What the scan found, and what it could not read.
 #[derive(Debug, Default)]
 pub(crate) struct Scan {
@@ -117,6 +130,8 @@ pub(crate) struct Scan {
     pub(crate) hits: Vec<Hit>,
     /// Every scanned part with at least two people in it.
     pub(crate) lists: Vec<PeopleList>,
+    /// Special categories, once per category and part.
+    pub(crate) special: Vec<SpecialHit>,
     /// Parts not scanned in full.
     pub(crate) gaps: Vec<NotInspected>,
     /// Bytes of text scanned.
@@ -246,6 +261,13 @@ impl Scanner<'_> {
         self.budget -= end;
         self.out.scanned += end;
         let found = scan::scan_text(&text[..end], &self.participants);
+        for special in special::special_categories(&text[..end]) {
+            self.out.special.push(SpecialHit {
+                category: special.category,
+                location: location.clone(),
+                line: special.line,
+            });
+        }
         let signature = found.signature_line.filter(|_| signed);
         for hit in found.identifiers {
             if self.own.contains(&hit.normalized) {

@@ -308,6 +308,18 @@ mod tests {
         let entries = IBAN_LENGTHS.lines().filter(|l| !l.starts_with('#')).count();
         assert_eq!(cells[4], entries.to_string());
         assert_eq!(cells[5], IBAN_LENGTHS.len().to_string());
+        let special = include_str!("../../data/personal-data/special-categories.txt");
+        let row = sources
+            .lines()
+            .find(|line| line.starts_with("| `special-categories.txt`"))
+            .unwrap();
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let terms = special
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .count();
+        assert_eq!(cells[4], terms.to_string());
+        assert_eq!(cells[5], special.len().to_string());
         for line in IBAN_LENGTHS.lines().filter(|l| !l.starts_with('#')) {
             let length = iban_length(&line.as_bytes()[..2]).unwrap();
             assert!((15..=34).contains(&length), "{line}");

@@ -78,7 +78,8 @@ const PLACES_SHOWN: usize = 4;
 const LINES_SHOWN: usize = 5;
 
 /// "in the text (line 4), in “kunden.csv” (line 2, 3, 5)" in every language, from
-/// places with their lines (in order of first appearance).
+/// places with their lines (in order of first appearance); a place without lines is
+/// named whole ("in “kunden.csv”").
 pub(super) fn places(places: &[(Location, Vec<usize>)]) -> Arg {
     let shown: Vec<Text> = places
         .iter()
@@ -92,9 +93,15 @@ pub(super) fn places(places: &[(Location, Vec<usize>)]) -> Arg {
             if lines.len() > LINES_SHOWN {
                 numbers.push("…".to_string());
             }
+            let whole = lines.is_empty();
             let lines = Arg::Str(numbers.join(", "));
             match location {
                 Location::Subject => text("personal-data.place.subject", &[]),
+                Location::Body if whole => text("personal-data.place.body-whole", &[]),
+                Location::File(place) if whole => text(
+                    "personal-data.place.file-whole",
+                    &[("name", Arg::Str(place.clone()))],
+                ),
                 Location::Body => text("personal-data.place.body", &[("lines", lines)]),
                 Location::File(place) => text(
                     "personal-data.place.file",

@@ -237,7 +237,30 @@ def main():
                 f"Diagnose: J06.9 akute Infektion der oberen Atemwege\n"
                 f"Arbeitsunfähig vom {rng.randint(1, 20)}.11. bis {rng.randint(21, 28)}.11.2026.\n"
                 f"Praxis Dr. med. Weiß, Tel. 030 {digits(7)}\n")
-        case(f"medical-{i:02d}.txt", "medical", text, {"health-insurance-number": [k]})
+        case(f"medical-{i:02d}.txt", "medical", text,
+             {"health-insurance-number": [k], "special": ["health"]})
+    # HR mails with special categories: church tax, union dues, a sick note; and
+    # mailings that only talk about such topics.
+    for i in range(6):
+        first, last = person()
+        if i % 3 == 0:
+            text = (f"Hallo Frau {last},\n\nfür die Lohnabrechnung von Herrn {first} {last}:\n"
+                    f"Konfession: rk, Kirchensteuermerkmal ab 1.1. ändern.\nGruß, Lohnbüro")
+            special = ["religion"]
+        elif i % 3 == 1:
+            text = (f"Hi,\n\nMr {last} is a trade union membership case: dues of "
+                    f"{rng.randint(10, 40)} EUR are deducted from his salary.\nRegards, Payroll")
+            special = ["trade-union"]
+        else:
+            text = (f"Liebe Frau {last},\n\nIhre Krankmeldung ist angekommen, die "
+                    f"Arbeitsunfähigkeitsbescheinigung bitte bis Mittwoch nachreichen.\nGute Besserung!")
+            special = ["health"]
+        case(f"hr-special-{i:02d}.txt", "hr", text, {"special": special})
+    for i in range(4):
+        text = (f"Sehr geehrte Frau {rng.choice(LAST)},\n\nin unserem Webinar am {rng.randint(1, 28)}.3. geht es um "
+                f"Krankschreibung per Telefon, Mutterschutz und die Kirchensteuer.\n"
+                f"Newsletter abbestellen: https://news.example/u/{digits(8)}\n")
+        case(f"mailing-topics-{i:02d}.txt", "newsletter", text, {})
     # Member lists as CSV and VCF, with and without bank data.
     for i in range(6):
         n = rng.randint(12, 60)
