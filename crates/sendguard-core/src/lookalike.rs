@@ -305,19 +305,20 @@ pub(crate) struct KnownIndex {
     /// By the label without hyphens (hyphen technique and TLD swaps).
     by_bare_label: HashMap<String, Vec<u32>>,
     /// (hash of a single-deletion variant of the label and the suffix, index), sorted.
-    deletions: Vec<(u64, u32)>,
+    deletions: Vec<(u32, u32)>,
     sorted: bool,
     /// Candidate pairs looked at (for the test that guards against quadratic work).
     pub(crate) comparisons: std::cell::Cell<usize>,
 }
 
-fn variant_hash(label: &[char], skip: Option<usize>, suffix: &str) -> u64 {
-    // FNV-1a: a few instructions per character, where SipHash is slow (and these
-    // hashes only bucket candidates that are then compared for real).
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+fn variant_hash(label: &[char], skip: Option<usize>, suffix: &str) -> u32 {
+    // 32-bit FNV-1a: a few instructions per character, where SipHash is slow, and no
+    // 64-bit arithmetic, which the no-WebAssembly fallback (wasm2js) emulates slowly.
+    // A collision only adds a candidate that the edit distance then rejects.
+    const PRIME: u32 = 0x0100_0193;
+    let mut hash: u32 = 0x811c_9dc5;
     let mut feed = |value: u32| {
-        hash ^= u64::from(value);
+        hash ^= value;
         hash = hash.wrapping_mul(PRIME);
     };
     for (index, c) in label.iter().enumerate() {
@@ -334,6 +335,16 @@ impl KnownIndex {
     /// Adds a known registrable domain; a domain already known keeps its most telling
     /// source.
     pub(crate) fn add(&mut self, domain: &DomainName, source: Source) {
+        self.add_with(domain, source, true);
+    }
+
+    /// Adds a known domain for the skeleton comparison only (homographs, look-alike
+    /// characters): no hyphen, suffix or edit-distance entries.
+    pub(crate) fn add_skeleton_only(&mut self, domain: &DomainName, source: Source) {
+        self.add_with(domain, source, false);
+    }
+
+    fn add_with(&mut self, domain: &DomainName, source: Source, edits: bool) {
         if let Some(&index) = self.by_ascii.get(domain.as_str()) {
             let entry = &mut self.known[index];
             entry.source = entry.source.min(source);
@@ -350,12 +361,14 @@ impl KnownIndex {
             .entry(name.skeleton_key())
             .or_default()
             .push(index);
-        self.by_bare_label
-            .entry(name.bare_label())
-            .or_default()
-            .push(index);
+        if edits {
+            self.by_bare_label
+                .entry(name.bare_label())
+                .or_default()
+                .push(index);
+        }
         let chars: Vec<char> = name.label.chars().collect();
-        if chars.len() >= 3 {
+        if edits && chars.len() >= 3 {
             self.deletions
                 .push((variant_hash(&chars, None, &name.suffix), index));
             for skip in 0..chars.len() {

@@ -24,6 +24,12 @@ pub(super) const WHY: &str = "rule.lookalike-recipient.why";
 /// fifty (the remove fix still takes them all).
 const MAX_REPLACE_OFFERS: usize = 5;
 
+/// Up to this many distinct recipient domains, each is compared with the others by
+/// every technique; beyond it (a mailing), only by skeleton (homographs), which keeps a
+/// draft of 800 partners cheap in the no-WebAssembly fallback. Known domains (sender,
+/// policy, address book, providers) are always compared by every technique.
+const MAX_RECIPIENT_EDIT_DOMAINS: usize = 50;
+
 /// Address-book domains looked at; a bigger address book is cut, not rejected.
 const MAX_ADDRESS_BOOK_DOMAINS: usize = 50_000;
 
@@ -91,9 +97,14 @@ pub(super) fn check(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
         .iter()
         .map(|o| (o.name.ascii.as_str(), o))
         .collect();
+    let every_technique = organizations.len() <= MAX_RECIPIENT_EDIT_DOMAINS;
     for organization in &organizations {
         if let Some(domain) = DomainName::parse(&organization.name.ascii) {
-            index.add(&domain, Source::Recipient);
+            if every_technique {
+                index.add(&domain, Source::Recipient);
+            } else {
+                index.add_skeleton_only(&domain, Source::Recipient);
+            }
         }
     }
     index.finish();
