@@ -345,6 +345,56 @@ test("playground: pasted pieces that are not addresses are named; pasting loads 
   await context.close();
 });
 
+test("policy editor: the checker's words next to their field; raw edits survive a touched field", async () => {
+  const { context, page, checkRequests } = await openPage();
+  await page.goto(`${origin}/policy.html`);
+  await page.locator("#policy-form[data-ready='true']").waitFor();
+  await page.locator("#policy-form[data-valid='true']").waitFor();
+
+  // A trailing comma: the checker's wording and place, not the browser's JSON.parse
+  // message, and the form is locked so that touching it cannot replace the text.
+  const trailing = '{\n  "internal_domains": ["a.example",]\n}\n';
+  await page.locator("#raw-json").fill(trailing);
+  await page.locator("#policy-form[data-valid='false']").waitFor();
+  await page.locator("#policy-form[data-locked='true']").waitFor();
+  const said = await page.locator("#validation").textContent();
+  assert.match(said, /Line 2, column 35: trailing comma/);
+  assert.doesNotMatch(said, /JSON\.parse|Unexpected token|double-quoted/);
+  assert.equal(await page.locator("#policy-visible_recipients-warn_parties").isDisabled(), true);
+  assert.equal(await page.locator("#raw-json").inputValue(), trailing);
+
+  // JSON the form can read but the checker refuses (a key the form has no field for):
+  // touching a field changes that key and keeps everything else the text says.
+  await page.locator("#raw-json").fill('{\n  "name": "ACME",\n  "x_custom": 1\n}\n');
+  await page.locator("#policy-form[data-locked='false']").waitFor();
+  await page.locator("#policy-form[data-valid='false']").waitFor();
+  assert.equal(await page.locator("#policy-name").inputValue(), "ACME");
+  await page.locator("#policy-visible_recipients-warn_parties").fill("7");
+  await page.waitForFunction(() => document.getElementById("raw-json").value.includes("warn_parties"));
+  assert.deepEqual(JSON.parse(await page.locator("#raw-json").inputValue()), {
+    name: "ACME",
+    x_custom: 1,
+    visible_recipients: { warn_parties: 7 },
+  });
+
+  // The error stands under the field it is about, and only that field is marked.
+  await page.locator("#raw-json").fill('{"internal_domains": ["example.com", "co.uk"]}');
+  const note = page.locator("#policy-internal_domains-error");
+  await note.waitFor();
+  assert.match(await note.textContent(), /`co\.uk` is a public suffix/);
+  assert.equal(await page.locator("#policy-internal_domains").getAttribute("aria-invalid"), "true");
+  assert.match(await page.locator("#policy-internal_domains").getAttribute("aria-describedby"), /policy-internal_domains-error/);
+  assert.equal(await page.locator("#policy-form [aria-invalid='true']").count(), 1);
+
+  // A typo'd key has no field: its message goes to the section it names.
+  await page.locator("#raw-json").fill('{"visible_recipients": {"warn_partys": 3}}');
+  await page.locator("#policy-visible_recipients-error").waitFor();
+  assert.equal(await page.locator("#policy-internal_domains-error").count(), 0);
+  await screenshot(page, "policy-field-error");
+  checkRequests();
+  await context.close();
+});
+
 test("policy editor: a typo'd key is refused by name; the download passes `sendguard policy check`", async () => {
   const { context, page, checkRequests } = await openPage();
   await page.goto(`${origin}/policy.html`);
