@@ -37,6 +37,7 @@ mod json;
 mod limits;
 mod lists;
 mod little_endian;
+mod lookalike;
 mod messages;
 mod mime;
 mod personal_data;
@@ -54,8 +55,8 @@ mod zip;
 pub use address::{Address, parse_address_list};
 pub use domain::{DomainName, organization_of};
 pub use draft::{
-    Attachment, Draft, Field, MAX_ATTACHMENTS, MAX_INPUT_BYTES, MAX_NOT_INSPECTED, MAX_RECIPIENTS,
-    NotInspected, Part, Reason,
+    Attachment, Draft, Field, MAX_ATTACHMENTS, MAX_INPUT_BYTES, MAX_KNOWN_DOMAINS,
+    MAX_NOT_INSPECTED, MAX_RECIPIENTS, NotInspected, Part, Reason,
 };
 pub use error::{InputError, InputErrorKind};
 pub use files::{ListedFile, list_files};

@@ -21,6 +21,9 @@ macro_rules! rule_registry {
             blocked_recipient => BlockedRecipient, "blocked-recipient", Block;
             /// A throwaway mail domain.
             disposable_recipient => DisposableRecipient, "disposable-recipient", Block;
+            /// A recipient domain that resembles a known one (own organization, internal,
+            /// trusted, address book, another recipient's, a big provider).
+            lookalike_recipient => LookalikeRecipient, "lookalike-recipient", Warn;
             /// A private freemail or consumer-ISP mailbox.
             freemail_recipient => FreemailRecipient, "freemail-recipient", Warn;
             /// A recipient entry that is not a usable address (no valid domain).

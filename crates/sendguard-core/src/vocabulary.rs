@@ -215,6 +215,15 @@ pub enum Fix {
     /// Leaves the draft as it is and exports the visible recipients as CSV, for the
     /// newsletter tool.
     ExportRecipients,
+    /// Replaces one address with the one the user probably meant (a look-alike domain
+    /// with the known domain it imitates): one out, one in, same local part, same field,
+    /// display name and group; nothing else changes.
+    ReplaceRecipient {
+        /// The address to take out (compared case-insensitively).
+        address: String,
+        /// The address to put in its place.
+        replacement: String,
+    },
 }
 
 /// Counts over the distinct recipients of the draft.
