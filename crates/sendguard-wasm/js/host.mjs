@@ -345,7 +345,11 @@ export function fixOutcome(checker, draft, action) {
   const applied = checker.apply(draft, action);
   const after = applied.draft;
   const keyOf = (entry) => String((entry && entry.address) || "").toLowerCase();
-  const set = (fields, source) => new Set(fields.flatMap((field) => (source[field] || []).map(keyOf)));
+  const set = (fields, source) => {
+    const out = new Set();
+    for (const field of fields) for (const entry of source[field] || []) out.add(keyOf(entry));
+    return out;
+  };
   const beforeAll = set(["to", "cc", "bcc"], draft);
   const afterAll = set(["to", "cc", "bcc"], after);
   const beforeBcc = set(["bcc"], draft);
