@@ -62,7 +62,9 @@ before(async () => {
     POLICIES[mode] = golden.policy ? readFileSync(golden.policy, "utf8") : "{}";
     for (const client of CLIENTS) {
       const { label, ...options } = client;
-      const scenario = { name: golden.name + " (" + label + ")", client: { ...clientFor(draft), ...options }, policy: mode };
+      // roamingBase: classic Outlook's JavaScript-only runtime reads the add-in's URL (and so
+      // the policy's) from what the task pane saved earlier.
+      const scenario = { name: golden.name, client: { ...clientFor(draft), ...options }, policy: mode, roamingBase: true };
       if (!scenario.client.from) delete scenario.client.from;
       const result = await runScenario(scenario, server, bundle);
       runs.push({ name: golden.name, label, expected: golden.expected, draft, ...result });
@@ -80,6 +82,8 @@ test("every golden case ran on three clients", () => {
 
 test("every answer keeps Outlook's limits and Markdown format (the stand-in's check)", () => {
   for (const run of runs) {
+    // The golden case's own policy applied: a pass sends, anything else stops.
+    assert.equal(run.sends[0].options.allowEvent, run.expected.verdict === "pass", `${run.name} (${run.label}): verdict ${run.expected.verdict}`);
     assert.deepEqual(run.violations, [], `${run.name} (${run.label})`);
     assert.equal(run.sends.length, 1, run.name);
   }

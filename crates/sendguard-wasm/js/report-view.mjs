@@ -122,7 +122,9 @@ export function renderReport(container, report, options) {
   live.setAttribute("role", "status");
   live.setAttribute("aria-live", "polite");
   live.setAttribute("aria-atomic", "true");
-  const headline = element(settings.headingLevel === 1 ? "h1" : "h2", "sg-headline");
+  // Headings in order: the headline, then each finding's title, then its recipient list.
+  const level = settings.headingLevel === 1 ? 1 : 2;
+  const headline = element("h" + level, "sg-headline");
   headline.tabIndex = -1;
   const summary = element("p", "sg-summary");
   live.append(headline, summary);
@@ -156,7 +158,7 @@ export function renderReport(container, report, options) {
     const recipients = finding.recipients || [];
     const box = element("div", "sg-recipients");
     const listId = "sg-recipients-" + nextId++;
-    box.append(element("h4", "sg-label", say("view.recipients", { count: formatCount(recipients.length, lang) })));
+    box.append(element("h" + (level + 2), "sg-label", say("view.recipients", { count: formatCount(recipients.length, lang) })));
     const list = element("ul", "sg-recipient-list");
     list.id = listId;
     const fill = (all) => {
@@ -190,7 +192,7 @@ export function renderReport(container, report, options) {
   function renderFinding(finding) {
     const item = element("li", "sg-finding sg-severity-" + finding.severity);
     item.dataset.rule = finding.rule;
-    const title = element("h3", "sg-finding-title");
+    const title = element("h" + (level + 1), "sg-finding-title");
     title.append(
       element("span", "sg-badge", say("view.severity." + finding.severity)),
       " ",
