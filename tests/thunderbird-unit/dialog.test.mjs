@@ -56,8 +56,8 @@ after(async () => {
 });
 
 /** A guard with the real checker; Send clicked on `details`; the dialog's page opened. */
-async function openDialog({ lang = "en", scheme = "light", fields }) {
-  const messenger = fakeMessenger({ uiLanguage: lang === "de" ? "de-DE" : "en-US" });
+async function openDialog({ lang = "en", scheme = "light", fields, attachments = [] }) {
+  const messenger = fakeMessenger({ uiLanguage: lang === "de" ? "de-DE" : "en-US", attachments });
   const guard = new SendGuard({
     messenger,
     loadCheckerModule: loadChecker,
@@ -88,27 +88,36 @@ async function openDialog({ lang = "en", scheme = "light", fields }) {
   return { page, context, messenger, problems };
 }
 
-test("40 partners and a private address: the buttons say what they do, and a fix does not wave the warning through", async () => {
-  const { page, context, messenger, problems } = await openDialog({ fields: { cc: [...partners(40), "Jo <jo@gmx.de>"] } });
+test("40 partners and a macro document: the buttons say what they do, and a fix does not wave the warning through", async () => {
+  const macro = { id: 1, name: "Kalkulation 2026.xlsm", file: new File([new Uint8Array(64)], "Kalkulation 2026.xlsm") };
+  const { page, context, messenger, problems } = await openDialog({ fields: { cc: partners(40) }, attachments: [macro] });
   try {
     // One heading says it: the report's headline, no second "stopped" title.
     assert.equal(await page.locator("h1:visible").count(), 1);
     assert.equal(await page.locator("h1:visible").textContent(), "Sending stopped");
     const move = page.locator("button.sg-fix[data-kind='move-to-bcc']");
-    // Moving to Bcc leaves the private address's warning: the button does not say "and send".
-    assert.equal(await move.textContent(), "Move 41 recipients to Bcc");
+    // Moving to Bcc leaves the macro document's warning: the button does not say "and send".
+    assert.equal(await move.textContent(), "Move 40 recipients to Bcc");
     await move.click();
     await page.waitForSelector("#status:not([hidden])");
     assert.equal(
       await page.locator("#status").textContent(),
-      "41 recipients moved to Bcc, you were added to To. Not sent yet: please check what is left below.",
+      "40 recipients moved to Bcc, you were added to To. Not sent yet: please check what is left below.",
     );
     assert.equal(await page.evaluate(() => document.activeElement.id), "status", "focus moves to what happened");
     assert.equal(await page.locator(".sg-report").getAttribute("data-verdict"), "warn");
     assert.deepEqual(messenger.compose.sent, [], "nothing was sent");
-    // What is left offers its own fix, which now does send, and says so.
-    const remove = page.locator("button.sg-fix[data-kind='remove-recipient']");
-    assert.equal(await remove.textContent(), "Remove jo@gmx.de and send");
+    assert.equal(await page.locator("button[data-action='send-anyway']").count(), 1, "the user decides");
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a private address alone: removing it leaves nothing to check, so its button says “and send”", async () => {
+  const { page, context, problems } = await openDialog({ fields: { to: ["Bob <bob@example.com>", "Jo <jo@gmx.de>"] } });
+  try {
+    assert.equal(await page.locator("button.sg-fix[data-kind='remove-recipient']").textContent(), "Remove jo@gmx.de and send");
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
