@@ -57,6 +57,13 @@ impl Text {
         &self.by_lang[lang.index()]
     }
 
+    /// Appends `more` directly (no space), in every language.
+    pub(crate) fn push_text(&mut self, more: &Text) {
+        for lang in Lang::ALL {
+            self.by_lang[lang.index()].push_str(more.get(lang));
+        }
+    }
+
     /// Appends `more` after a space, in every language.
     pub(crate) fn append(&mut self, more: &Text) {
         for lang in Lang::ALL {
@@ -316,7 +323,15 @@ mod tests {
     }
 
     /// The key prefixes the core renders (the build script copies the same ones).
-    const CORE_PREFIXES: &[&str] = &["rule.", "fix.", "reason.", "verdict.", "format."];
+    const CORE_PREFIXES: &[&str] = &[
+        "rule.",
+        "fix.",
+        "reason.",
+        "verdict.",
+        "format.",
+        "personal-data.",
+        "policy.",
+    ];
 
     #[test]
     fn every_key_the_code_names_exists_in_every_language_and_none_is_unused() {

@@ -30,11 +30,9 @@ mod tls;
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
 
 pub use error::{ServerError, ServerErrorKind};
@@ -161,22 +159,6 @@ pub fn default_certificate_dir() -> PathBuf {
     }
 }
 
-/// Raises this process's soft open-file limit to its hard limit (Unix; elsewhere a
-/// no-op) and returns the soft limit now in force, `None` where there is none.
-pub fn raise_file_limit() -> Option<u64> {
-    #[cfg(unix)]
-    {
-        if let Err(error) = rlimit::increase_nofile_limit(u64::MAX) {
-            tracing::warn!(%error, "cannot raise the open-file limit");
-        }
-        rlimit::getrlimit(rlimit::Resource::NOFILE)
-            .ok()
-            .map(|(soft, _)| soft)
-    }
-    #[cfg(not(unix))]
-    None
-}
-
 /// A server that is listening but not yet answering: bind first, show the URLs and the
 /// certificate notice, then [`run`](Server::run).
 pub struct Server {
@@ -184,7 +166,6 @@ pub struct Server {
     local_addr: SocketAddr,
     acceptor: Option<TlsAcceptor>,
     certificate: Option<SelfSignedCertificate>,
-    public_url: Option<BaseUrl>,
     router: axum::Router,
     policy: PolicySource,
     config: ServerConfig,
@@ -203,55 +184,47 @@ impl Server {
     /// site folders are not an error: their routes answer `404` or `503`.
     pub async fn bind(mut config: ServerConfig) -> Result<Server, ServerError> {
         let (policy, policy_receiver) = PolicySource::load(config.policy_file.as_deref())?;
-        let (acceptor, certificate, url_source) = match &config.tls {
-            Tls::Files { cert, key } => (
-                Some(tls::acceptor_from_files(cert, key)?),
-                None,
-                UrlSource::Direct,
-            ),
-            Tls::SelfSigned { dir } => {
-                let (acceptor, certificate) = tls::self_signed(dir)?;
-                (Some(acceptor), Some(certificate), UrlSource::Direct)
-            }
-            Tls::BehindProxy => (None, None, UrlSource::BehindProxy),
+        let (acceptor, certificate) = match &config.tls {
+            Tls::Files { cert, key } => (Some(tls::acceptor_from_files(cert, key)?), None),
+            Tls::SelfSigned { dir } => tls::self_signed(dir).map(|(a, c)| (Some(a), Some(c)))?,
+            Tls::BehindProxy => (None, None),
+        };
+        let url_source = match (&config.public_url, &config.tls) {
+            (Some(url), _) => UrlSource::Fixed(url.clone()),
+            (None, Tls::BehindProxy) => UrlSource::BehindProxy,
+            (None, _) => UrlSource::Direct,
         };
         let hsts = match (&config.tls, &config.public_url) {
             (Tls::Files { .. }, _) => true,
             (Tls::BehindProxy, Some(url)) => url.as_str().starts_with("https:"),
             _ => false,
         };
-        let url_source = config
-            .public_url
-            .clone()
-            .map_or(url_source, UrlSource::Fixed);
-        if let Some(limit) = raise_file_limit() {
-            let fits = usize::try_from(limit.saturating_sub(SPARE_FILES)).unwrap_or(usize::MAX);
-            config.max_connections = config.max_connections.min(fits).max(1);
+        // Idle connections must never use up the descriptors `/policy.json` needs.
+        match rlimit::increase_nofile_limit(u64::MAX) {
+            Ok(limit) => {
+                let fits = usize::try_from(limit.saturating_sub(SPARE_FILES)).unwrap_or(usize::MAX);
+                config.max_connections = config.max_connections.min(fits).max(1);
+            }
+            Err(error) => tracing::warn!(%error, "cannot raise the open-file limit"),
         }
         let bind_error = |error: std::io::Error| {
-            ServerError::new(ServerErrorKind::Bind, error.to_string())
-                .at(config.listen)
-                .with_source(error)
+            ServerError::new(ServerErrorKind::Bind, Some(&config.listen), &error).with_source(error)
         };
         let listener = TcpListener::bind(config.listen).await.map_err(bind_error)?;
         let local_addr = listener.local_addr().map_err(bind_error)?;
-        let router = routes::router(
-            routes::AppState {
-                mounts: routes::mounts(&config.roots),
-                policy: policy_receiver,
-                url_source,
-                send_mode: config.send_mode,
-                roots: config.roots.clone(),
-                files: routes::FileCache::default(),
-            },
-            hsts,
-        );
+        let (send_mode, roots) = (config.send_mode, config.roots.clone());
+        let state = routes::AppState {
+            policy: policy_receiver,
+            url_source,
+            send_mode,
+            roots,
+        };
+        let router = routes::router(state, hsts);
         Ok(Server {
             listener,
             local_addr,
             acceptor,
             certificate,
-            public_url: config.public_url.clone(),
             router,
             policy,
             config,
@@ -266,7 +239,7 @@ impl Server {
     /// The base URL to show: the public URL, else `localhost` for loopback and wildcard
     /// addresses, else the address.
     pub fn base_url(&self) -> String {
-        if let Some(url) = &self.public_url {
+        if let Some(url) = &self.config.public_url {
             return url.to_string();
         }
         let scheme = if self.acceptor.is_some() {
@@ -315,36 +288,9 @@ impl Server {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) {
         let config = self.config;
         let policy_watch = self.policy.watch(config.policy_poll_interval);
-        let slots = Arc::new(Semaphore::new(config.max_connections));
-        let serve = conn::Connections::new(
-            self.router,
-            self.acceptor,
-            config.header_timeout,
-            config.idle_timeout,
-        );
-        tracing::info!(
-            address = %self.local_addr,
-            max_connections = config.max_connections,
-            "sendguard server listening"
-        );
-        let mut shutdown = std::pin::pin!(shutdown);
-        loop {
-            let accepted = tokio::select! {
-                () = &mut shutdown => break,
-                accepted = conn::accept(&self.listener, &slots) => accepted,
-            };
-            if let Some((stream, slot)) = accepted {
-                serve.spawn(stream, slot);
-            }
-        }
-        drop(self.listener);
-        tracing::info!("shutting down: no new connections, finishing open requests");
-        if tokio::time::timeout(config.shutdown_grace, serve.shutdown())
-            .await
-            .is_err()
-        {
-            tracing::warn!("some connections were still open when the grace period ended");
-        }
+        let (address, max_connections) = (self.local_addr, config.max_connections);
+        tracing::info!(%address, max_connections, "sendguard server listening");
+        conn::serve(self.listener, self.router, self.acceptor, &config, shutdown).await;
         if let Some(task) = policy_watch {
             task.abort();
         }
@@ -380,7 +326,7 @@ pub fn serve_blocking(
         .enable_all()
         .build()
         .map_err(|error| {
-            ServerError::new(ServerErrorKind::Runtime, error.to_string()).with_source(error)
+            ServerError::new(ServerErrorKind::Runtime, None, &error).with_source(error)
         })?;
     runtime.block_on(async {
         let server = Server::bind(config).await?;
