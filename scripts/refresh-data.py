@@ -22,6 +22,9 @@ Sources (fetched with the registries' own clients into a temporary directory):
   attachment-types-launchers.txt        curated: macOS/Linux launchers, Windows types the
                                         vendor lists miss; validated here
   attachment-types-macro.txt            curated: macro-enabled Office formats; validated here
+  tenant-suffixes.txt                   shared mail-hosting suffixes the PSL lacks
+                                        (onmicrosoft.com …), from Microsoft's documentation;
+                                        curated, validated here
 
 Classification rules enforced here, so the core never has to break ties:
   * a domain is never both freemail and disposable. The curated freemail list wins
@@ -72,6 +75,7 @@ FILES = (
     "attachment-types-gmail.txt",
     "attachment-types-launchers.txt",
     "attachment-types-macro.txt",
+    "tenant-suffixes.txt",
 )
 # The attachment-type lists: where each comes from, and its licence. Vendor pages are not
 # in any registry, so these are transcribed by hand and checked here, not downloaded.
@@ -88,6 +92,14 @@ TYPE_SOURCES = {
     "attachment-types-launchers.txt": ("hand-curated (sendguard)", "Apache-2.0 (sendguard)"),
     "attachment-types-macro.txt": ("hand-curated (sendguard)", "Apache-2.0 (sendguard)"),
 }
+# Shared mail-hosting suffixes (each subdomain one organization): facts from Microsoft's
+# documentation on Microsoft 365 domains, written down by hand.
+TENANT_SOURCE = (
+    "Microsoft 365 documentation on tenant domains (initial `*.onmicrosoft.com`, hybrid "
+    "`*.mail.onmicrosoft.com`, GCC High `.us`, Cloud Deutschland `.de`, 21Vianet "
+    "`partner.onmschina.cn`), learn.microsoft.com (read 2026-12-01)",
+    "facts from Microsoft; file Apache-2.0 (sendguard)",
+)
 DANGEROUS_TYPE_FILES = (
     "attachment-types-outlook.txt",
     "attachment-types-gmail.txt",
@@ -477,6 +489,9 @@ domains, or file endings (one per line, `#` comments and blank lines not counted
   The files are sendguard's (Apache-2.0).
 - `attachment-types-launchers.txt`, `attachment-types-macro.txt`: written for sendguard
   (Apache-2.0).
+- `tenant-suffixes.txt`: the domain suffixes under which Microsoft gives each customer
+  tenant its own name (facts from Microsoft's documentation), written for sendguard
+  (Apache-2.0).
 
 ## How to refresh
 
@@ -571,7 +586,12 @@ def refresh(args: argparse.Namespace) -> int:
     if type_errors:
         raise DataError("attachment-type lists:\n  " + "\n  ".join(type_errors))
 
+    tenant_errors = check_tenants()
+    if tenant_errors:
+        raise DataError("tenant-suffixes.txt:\n  " + "\n  ".join(tenant_errors))
+
     upstream = {name: source for name, (source, _) in TYPE_SOURCES.items()}
+    upstream["tenant-suffixes.txt"] = TENANT_SOURCE[0]
     upstream |= {
         "public_suffix_list.dat": f"PyPI `{PSL_PKG}` {psl.version}",
         "test_psl.txt": f"PyPI `{PSL_PKG}` {psl.version}",
@@ -581,6 +601,7 @@ def refresh(args: argparse.Namespace) -> int:
         "freemail-extra.LICENSE.md": f"npm `{EXTRA_PKG}` {extra.version} (LICENSE.md)",
     }
     licence = {name: lic for name, (_, lic) in TYPE_SOURCES.items()}
+    licence["tenant-suffixes.txt"] = TENANT_SOURCE[1]
     licence |= {
         "public_suffix_list.dat": "MPL-2.0",
         "test_psl.txt": "CC0-1.0 (public domain)",
@@ -627,6 +648,22 @@ def refresh(args: argparse.Namespace) -> int:
 
     report(recs)
     return check()
+
+
+def check_tenants() -> list[str]:
+    """tenant-suffixes.txt: host names, no duplicates, none the PSL already lists."""
+    try:
+        entries = list_entries((DATA / "tenant-suffixes.txt").read_text("ascii"))
+        psl = set(list_entries((DATA / "public_suffix_list.dat").read_text("utf-8").replace("//", "#")))
+    except (OSError, UnicodeDecodeError) as e:
+        return [f"tenant-suffixes.txt: {e}"]
+    errors = [f"invalid host name {d!r}" for d in entries if not HOSTNAME.match(d)]
+    if len(set(entries)) != len(entries):
+        errors.append("duplicate suffixes")
+    errors += [f"{d} is in the Public Suffix List now: drop it" for d in entries if d in psl]
+    if len(entries) < 3:
+        errors.append(f"only {len(entries)} suffixes")
+    return errors
 
 
 def report(recs: list[Record]) -> None:
@@ -701,6 +738,7 @@ def check() -> int:
         except (OSError, DataError) as e:
             errors.append(f"{e}\n    (curated: fix it by hand, then re-run the refresh)")
     errors.extend(check_types(type_lists))
+    errors.extend(f"tenant-suffixes.txt: {e}" for e in check_tenants())
     if "disposable.txt" in lists:
         disp = set(lists["disposable.txt"])
         for name in ("freemail-core.txt", "freemail-extra.txt"):

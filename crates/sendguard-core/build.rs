@@ -16,7 +16,8 @@
 //! - `freemail.bin`, `disposable.bin`: the vendored lists, lower-cased and deduplicated.
 //! - `dangerous_types.txt`: the union of the vendored attachment-type lists (Outlook's,
 //!   Gmail's, sendguard's launchers), endings without the dot; `macro_types.txt`: the
-//!   macro-enabled Office formats.
+//!   macro-enabled Office formats; `tenant_suffixes.txt`: the shared mail-hosting
+//!   suffixes (`onmicrosoft.com` …) without their comments.
 //! - `messages.rs`: the catalogue entries the core itself renders (`rule.*`, `fix.*`,
 //!   `reason.*`, `verdict.*`, `format.*`), per language as sorted arrays; the front ends'
 //!   UI strings stay out.
@@ -63,6 +64,7 @@ fn main() {
                 &["data/attachment-types-macro.txt"],
             )
         })
+        .and_then(|()| tenant_suffixes(&out))
         .and_then(|()| messages(&out));
     if let Err(error) = result {
         // An empty list would silently make every domain its own organization: fail.
@@ -177,6 +179,26 @@ fn type_list(out: &Path, name: &str, sources: &[&str]) -> Result<(), String> {
         ));
     }
     write(out, name, &sorted_lines(endings))
+}
+
+/// The shared mail-hosting suffixes, one per line, comments dropped (the file's
+/// comments say where each comes from; the module needs only the names).
+fn tenant_suffixes(out: &Path) -> Result<(), String> {
+    let source = "data/tenant-suffixes.txt";
+    let mut suffixes = Vec::new();
+    for line in read(source)?.lines() {
+        let entry = line.split('#').next().unwrap_or("").trim();
+        if entry.is_empty() {
+            continue;
+        }
+        if entry.split('.').count() < 2 || to_ascii(entry, source)? != entry {
+            return Err(format!(
+                "{source}: {entry:?} is not a lowercase ASCII suffix"
+            ));
+        }
+        suffixes.push(entry.to_string());
+    }
+    write(out, "tenant_suffixes.txt", &sorted_lines(suffixes))
 }
 
 fn messages(out: &Path) -> Result<(), String> {

@@ -204,6 +204,22 @@ def partner_newsletter(field):
     )
 
 
+def partner_newsletter_with_private_mailboxes():
+    """The partner newsletter done right: everyone in Bcc, about 6 % of the partners on
+    gmx.de, web.de and the other private providers. Its policy names the newsletter tool."""
+    rng = Lcg(4800)
+    partners = people(rng, 800, organizations(rng, 260), freemail_share=60)
+    return message(
+        sender=f'"Vogt, Katrin" <katrin.vogt@{SENDER_ORG}>',
+        to=[f'"Vogt, Katrin" <katrin.vogt@{SENDER_ORG}>'],
+        bcc=partners,
+        subject="=?UTF-8?Q?Partner-Newsletter_Q1:_Messetermine_und_Preise?=",
+        message_id=f"PN-Q1-bcc-private.4712@{SENDER_ORG}",
+        date="Tue, 17 Feb 2026 09:02:11 +0100",
+        body=NEWSLETTER_BODY,
+    )
+
+
 def colleagues_300():
     rng = Lcg(300)
     sites = [SENDER_ORG, f"kiel.{SENDER_ORG}", f"werk-rostock.{SENDER_ORG}"]
@@ -273,6 +289,7 @@ GENERATED = {
     "001-partner-newsletter-800-cc.eml": lambda: partner_newsletter("cc"),
     "002-partner-newsletter-800-bcc.eml": lambda: partner_newsletter("bcc"),
     "003-colleagues-300-to.eml": colleagues_300,
+    "040-partner-newsletter-bcc-private-mailboxes.eml": partner_newsletter_with_private_mailboxes,
     "013-attachment-too-large.eml": attachment_too_large,
     "014-customers-10000-bcc.eml": customers_10000,
     "016-maintenance-notice-all-customers-to.eml": maintenance_notice,

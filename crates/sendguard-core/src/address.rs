@@ -42,9 +42,19 @@ impl Address {
     ///
     /// An entry that holds several addresses (`a@x.de b@y.de`, `a@x.de, b@y.de`) has no
     /// domain: it is one unusable entry, never one valid recipient at the last domain.
-    /// A quoted local part (`"john doe"@a.example`) may hold anything.
+    /// A quoted local part (`"john doe"@a.example`) may hold anything else.
+    ///
+    /// A local part that routes the mail on to another host has no domain either: the
+    /// percent hack (`user%evil.example@corp.example`) and UUCP bang paths
+    /// (`evil.example!user@corp.example`) are delivered to `corp.example` first, and a
+    /// relay that still honours them forwards the mail to a host that is nowhere in the
+    /// domain. Such an entry is an invalid recipient, never an internal one; quoting
+    /// does not change that, since relays read the local part unquoted.
     pub fn domain(&self) -> Option<&str> {
         let (local, domain) = self.address.trim().rsplit_once('@')?;
+        if local.contains(['%', '!']) {
+            return None;
+        }
         let quoted = local.len() >= 2 && local.starts_with('"') && local.ends_with('"');
         let plain_local = !local.contains(|c: char| {
             c.is_whitespace()
@@ -236,6 +246,25 @@ mod tests {
         assert_eq!(
             Address::new("\"john doe\"@a.example").domain(),
             Some("a.example")
+        );
+    }
+
+    #[test]
+    fn percent_hack_and_bang_paths_have_no_domain() {
+        for routed in [
+            "user%evil.example@corp.example",
+            "user%evil.example%relay.example@corp.example",
+            "%@corp.example",
+            "evil.example!user@corp.example",
+            "a!b!user@corp.example",
+            "\"user%evil.example\"@corp.example",
+            "\"evil.example!user\"@corp.example",
+        ] {
+            assert_eq!(Address::new(routed).domain(), None, "{routed}");
+        }
+        assert_eq!(
+            Address::new("user@corp.example").domain(),
+            Some("corp.example")
         );
     }
 }

@@ -138,8 +138,22 @@ impl fmt::Display for DomainName {
     }
 }
 
+/// Shared mail-hosting suffixes the Public Suffix List lacks (`onmicrosoft.com` …), one
+/// per line, as `build.rs` takes them from `data/tenant-suffixes.txt` (sources in
+/// `data/SOURCES.md`).
+const TENANT_SUFFIXES: &str = include_str!(concat!(env!("OUT_DIR"), "/tenant_suffixes.txt"));
+
+/// The shipped tenant suffixes.
+fn shipped_tenant_suffixes() -> impl Iterator<Item = &'static str> {
+    TENANT_SUFFIXES.lines().filter(|line| !line.is_empty())
+}
+
 /// The organization a domain belongs to: its registrable domain, or the domain itself
 /// when it has none (a bare suffix, a single label).
+///
+/// Below a shared mail-hosting suffix the Public Suffix List does not list (the
+/// shipped `data/tenant-suffixes.txt`: `onmicrosoft.com` and Microsoft's other tenant
+/// domains), each tenant is its own organization.
 ///
 /// ```
 /// use sendguard_core::{organization_of, DomainName};
@@ -147,9 +161,34 @@ impl fmt::Display for DomainName {
 /// let org = |d: &str| organization_of(&DomainName::parse(d).unwrap()).to_string();
 /// assert_eq!(org("mail.sales.example.co.uk"), "example.co.uk");
 /// assert_eq!(org("alice.github.io"), "alice.github.io"); // private section
+/// assert_eq!(org("contoso.onmicrosoft.com"), "contoso.onmicrosoft.com");
 /// ```
 pub fn organization_of(domain: &DomainName) -> DomainName {
-    domain.registrable().unwrap_or_else(|| domain.clone())
+    organization_with(domain, |_| false)
+}
+
+/// [`organization_of`], with `more_suffixes` (the policy's `tenant_suffixes`) counted as
+/// tenant suffixes too. Of the registrable domain and the tenant (the longest listed
+/// suffix strictly above `domain`, plus one label), the longer one wins: either
+/// separates more.
+pub(crate) fn organization_with(
+    domain: &DomainName,
+    more_suffixes: impl Fn(&str) -> bool,
+) -> DomainName {
+    let registrable = domain.registrable();
+    let names: Vec<&str> = domain.self_and_parents().collect();
+    // names[i] for i ≥ 1 are the strict parents, longest first.
+    let tenant = (1..names.len())
+        .find(|&i| {
+            let suffix = names[i];
+            more_suffixes(suffix) || shipped_tenant_suffixes().any(|s| s == suffix)
+        })
+        .map(|i| names[i - 1]);
+    match (tenant, registrable) {
+        (Some(tenant), Some(registrable)) if registrable.0.len() >= tenant.len() => registrable,
+        (Some(tenant), _) => DomainName(tenant.to_string()),
+        (None, registrable) => registrable.unwrap_or_else(|| domain.clone()),
+    }
 }
 
 #[cfg(test)]
@@ -191,6 +230,65 @@ mod tests {
         let domain = d("a.b.example");
         let all: Vec<_> = domain.self_and_parents().collect();
         assert_eq!(all, ["a.b.example", "b.example", "example"]);
+    }
+
+    #[test]
+    fn tenants_below_shared_suffixes_are_organizations() {
+        let org = |text: &str| organization_of(&d(text)).to_string();
+        assert_eq!(org("contoso.onmicrosoft.com"), "contoso.onmicrosoft.com");
+        assert_eq!(org("fabrikam.onmicrosoft.com"), "fabrikam.onmicrosoft.com");
+        assert_eq!(org("x.contoso.onmicrosoft.com"), "contoso.onmicrosoft.com");
+        // The hybrid routing domain is a longer suffix: the longest one wins.
+        assert_eq!(
+            org("contoso.mail.onmicrosoft.com"),
+            "contoso.mail.onmicrosoft.com"
+        );
+        assert_eq!(org("contoso.onmicrosoft.us"), "contoso.onmicrosoft.us");
+        assert_eq!(org("contoso.onmicrosoft.de"), "contoso.onmicrosoft.de");
+        assert_eq!(
+            org("contoso.partner.onmschina.cn"),
+            "contoso.partner.onmschina.cn"
+        );
+        // The suffix itself has no tenant: the Public Suffix List decides.
+        assert_eq!(org("onmicrosoft.com"), "onmicrosoft.com");
+        assert_eq!(org("partner.onmschina.cn"), "onmschina.cn");
+        // Nothing else changes.
+        assert_eq!(org("a.b.example.co.uk"), "example.co.uk");
+        assert_eq!(org("notonmicrosoft.com"), "notonmicrosoft.com");
+    }
+
+    #[test]
+    fn more_suffixes_from_the_policy_and_the_longer_organization_wins() {
+        let hosted = |s: &str| s == "mailhost.example" || s == "co.uk";
+        let org = |text: &str| organization_with(&d(text), hosted).to_string();
+        assert_eq!(org("kunde-a.mailhost.example"), "kunde-a.mailhost.example");
+        assert_eq!(
+            org("mx.kunde-a.mailhost.example"),
+            "kunde-a.mailhost.example"
+        );
+        assert_eq!(org("mailhost.example"), "mailhost.example");
+        // A suffix the PSL already separates gives the same organization.
+        assert_eq!(org("sales.firm.co.uk"), "firm.co.uk");
+        // The PSL separating more than a listed suffix wins (alice.github.io).
+        let github = |s: &str| s == "io";
+        assert_eq!(
+            organization_with(&d("x.alice.github.io"), github).to_string(),
+            "alice.github.io"
+        );
+    }
+
+    #[test]
+    fn shipped_tenant_suffixes_are_canonical_and_not_in_the_psl() {
+        let suffixes: Vec<&str> = shipped_tenant_suffixes().collect();
+        assert!(suffixes.len() >= 5, "{suffixes:?}");
+        for suffix in suffixes {
+            assert_eq!(d(suffix).as_str(), suffix, "not canonical");
+            // Listed in the PSL already, it would be redundant here.
+            assert!(
+                !PUBLIC_SUFFIX_RULES.contains(suffix),
+                "{suffix} is in the Public Suffix List now: drop it from tenant-suffixes.txt"
+            );
+        }
     }
 
     /// The official vectors, `checkPublicSuffix('domain', 'expected' | null);`.

@@ -43,6 +43,7 @@ mod policy;
 mod recipients;
 mod report;
 mod rules;
+mod similarity;
 mod table;
 mod tnef;
 mod vocabulary;

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::address::Address;
-use crate::domain::{DomainName, organization_of};
+use crate::domain::{DomainName, organization_with};
 use crate::draft::{Draft, Field};
 use crate::lists;
 use crate::policy::{DomainSet, Policy};
@@ -76,6 +76,12 @@ fn is_private_mail(domain: &DomainName, policy: &Policy) -> bool {
     lists::is_freemail(domain) || policy.freemail_domains.covers(domain)
 }
 
+/// The organization of `domain`: its registrable domain, or its tenant below a shared
+/// mail-hosting suffix (shipped, or the policy's `tenant_suffixes`).
+pub(crate) fn organization_in(domain: &DomainName, policy: &Policy) -> DomainName {
+    organization_with(domain, |suffix| policy.tenant_suffixes.contains(suffix))
+}
+
 /// The domains that count as internal: the policy's, else the sender's organization.
 pub(crate) fn internal_domains<'p>(draft: &Draft, policy: &'p Policy) -> Cow<'p, DomainSet> {
     if !policy.internal_domains.is_empty() {
@@ -89,7 +95,7 @@ pub(crate) fn internal_domains<'p>(draft: &Draft, policy: &'p Policy) -> Cow<'p,
         .and_then(Address::domain)
         .and_then(DomainName::parse)
         .filter(|domain| !is_private_mail(domain, policy))
-        .map(|domain| organization_of(&domain));
+        .map(|domain| organization_in(&domain, policy));
     Cow::Owned(sender_organization.into_iter().collect())
 }
 
@@ -176,7 +182,7 @@ fn domain_facts(text: &str, internal: &DomainSet, policy: &Policy) -> Option<Dom
     };
     let outside = class == Class::External;
     Some(DomainFacts {
-        organization: organization_of(&domain),
+        organization: organization_in(&domain, policy),
         class,
         freemail: outside && is_private_mail(&domain, policy),
         disposable: outside && lists::is_disposable(&domain),
@@ -261,6 +267,55 @@ mod tests {
                 // partner.example, firm.co.uk, e@gmail.com.
                 visible_parties: 3,
             }
+        );
+    }
+
+    #[test]
+    fn a_tenant_sender_makes_only_its_own_tenant_internal() {
+        let draft = r#"{"from":{"address":"me@contoso.onmicrosoft.com"},
+            "to":[{"address":"colleague@contoso.onmicrosoft.com"},
+                  {"address":"a@fabrikam.onmicrosoft.com"},{"address":"b@fabrikam.onmicrosoft.com"},
+                  {"address":"c@tailspin.onmicrosoft.com"},
+                  {"address":"d@kunde1.mailhost.example"},{"address":"e@kunde2.mailhost.example"}]}"#;
+        let plain = analysis(draft, "{}");
+        assert_eq!(
+            plain.class_of("colleague@contoso.onmicrosoft.com"),
+            Class::Internal
+        );
+        assert_eq!(
+            plain.class_of("a@fabrikam.onmicrosoft.com"),
+            Class::External
+        );
+        assert_eq!(
+            plain.class_of("c@tailspin.onmicrosoft.com"),
+            Class::External
+        );
+        // fabrikam, tailspin, mailhost.example.
+        assert_eq!(plain.summary().visible_parties, 3);
+        // The policy names another shared host: its customers are separate too.
+        let hosted = analysis(draft, r#"{"tenant_suffixes":["mailhost.example"]}"#);
+        assert_eq!(hosted.summary().visible_parties, 4);
+        assert_eq!(
+            recipient(&hosted, "d@kunde1.mailhost.example")
+                .organization
+                .as_ref()
+                .map(DomainName::as_str),
+            Some("kunde1.mailhost.example")
+        );
+        // A sender at a hosted customer makes only that customer internal.
+        let hosted_sender =
+            draft.replace("me@contoso.onmicrosoft.com", "me@kunde1.mailhost.example");
+        let hosted = analysis(
+            &hosted_sender,
+            r#"{"tenant_suffixes":["mailhost.example"]}"#,
+        );
+        assert_eq!(
+            hosted.class_of("d@kunde1.mailhost.example"),
+            Class::Internal
+        );
+        assert_eq!(
+            hosted.class_of("e@kunde2.mailhost.example"),
+            Class::External
         );
     }
 

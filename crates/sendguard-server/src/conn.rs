@@ -2,6 +2,7 @@
 //! The clock sits in [`Watched`], under TLS and HTTP, so the header timeout (from
 //! `accept`) and the idle timeout hold for HTTP/1, TLS, HTTP/2 and h2c alike.
 
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -15,100 +16,77 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::Semaphore;
 use tokio::time::{Instant, Sleep};
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt as _;
 
+use crate::ServerConfig;
+
 /// Pause after a failed `accept` (for example out of file descriptors) before retrying.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
-/// Waits for a free connection slot, then for a connection. `None` after a failed
-/// `accept`, which is logged and followed by a short pause.
-pub(crate) async fn accept(
-    listener: &TcpListener,
-    slots: &Arc<Semaphore>,
-) -> Option<(TcpStream, OwnedSemaphorePermit)> {
-    let slot = Arc::clone(slots).acquire_owned().await.ok()?;
-    match listener.accept().await {
-        Ok((stream, _peer)) => {
-            // Small responses go out at once rather than waiting for more to send.
-            stream.set_nodelay(true).ok();
-            Some((stream, slot))
-        }
-        Err(error) => {
-            tracing::warn!(%error, "cannot accept a connection");
-            tokio::time::sleep(ACCEPT_BACKOFF).await;
-            None
-        }
-    }
-}
-
-/// What every connection shares.
-pub(crate) struct Connections {
-    builder: Builder<TokioExecutor>,
+/// Accepts connections while a slot is free and serves each in its own task, until
+/// `shutdown` completes; then stops accepting and lets open requests finish, for at
+/// most the grace period.
+pub(crate) async fn serve(
+    listener: TcpListener,
     router: axum::Router,
     acceptor: Option<TlsAcceptor>,
-    header_timeout: Duration,
-    idle_timeout: Duration,
-    graceful: GracefulShutdown,
-}
-
-impl Connections {
-    pub(crate) fn new(
-        router: axum::Router,
-        acceptor: Option<TlsAcceptor>,
-        header_timeout: Duration,
-        idle_timeout: Duration,
-    ) -> Connections {
-        let mut builder = Builder::new(TokioExecutor::new());
-        builder
-            .http1()
-            .timer(TokioTimer::new())
-            .header_read_timeout(header_timeout);
-        builder.http2().timer(TokioTimer::new());
-        Connections {
-            builder,
-            router,
-            acceptor,
-            header_timeout,
-            idle_timeout,
-            graceful: GracefulShutdown::new(),
-        }
-    }
-
-    /// Serves one connection in its own task; `slot` is given back when it closes.
-    pub(crate) fn spawn(&self, stream: TcpStream, slot: OwnedSemaphorePermit) {
+    config: &ServerConfig,
+    shutdown: impl Future<Output = ()>,
+) {
+    let mut builder = Builder::new(TokioExecutor::new());
+    (builder.http1().timer(TokioTimer::new())).header_read_timeout(config.header_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = GracefulShutdown::new();
+    let slots = Arc::new(Semaphore::new(config.max_connections));
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let next = async {
+            (
+                Arc::clone(&slots).acquire_owned().await,
+                listener.accept().await,
+            )
+        };
+        let (slot, stream) = match tokio::select! { () = &mut shutdown => break, next = next => next }
+        {
+            (Ok(slot), Ok((stream, _peer))) => (slot, stream),
+            (_, Err(error)) => {
+                tracing::warn!(%error, "cannot accept a connection");
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
+                continue;
+            }
+            (Err(_closed), _) => break,
+        };
+        // Small responses go out at once rather than waiting for more to send.
+        stream.set_nodelay(true).ok();
         let served = Arc::new(AtomicBool::new(false));
         let io = Watched {
             io: stream,
-            timer: Box::pin(tokio::time::sleep(self.header_timeout)),
+            timer: Box::pin(tokio::time::sleep(config.header_timeout)),
             last: Instant::now(),
-            idle: self.idle_timeout,
+            idle: config.idle_timeout,
             served: Arc::clone(&served),
         };
-        let router = self.router.clone();
+        let router = router.clone();
         let service = TowerToHyperService::new(tower::service_fn(
             move |request: axum::http::Request<hyper::body::Incoming>| {
                 served.store(true, Ordering::Relaxed);
                 router.clone().oneshot(request)
             },
         ));
-        let builder = self.builder.clone();
-        let watcher = self.graceful.watcher();
-        let acceptor = self.acceptor.clone();
+        let (builder, watcher, acceptor) = (builder.clone(), graceful.watcher(), acceptor.clone());
         tokio::spawn(async move {
             let _slot = slot;
             let result = match acceptor {
                 None => {
-                    let connection =
-                        builder.serve_connection_with_upgrades(TokioIo::new(io), service);
+                    let connection = builder.serve_connection(TokioIo::new(io), service);
                     watcher.watch(connection.into_owned()).await
                 }
                 Some(acceptor) => match acceptor.accept(io).await {
                     Ok(tls) => {
-                        let connection =
-                            builder.serve_connection_with_upgrades(TokioIo::new(tls), service);
+                        let connection = builder.serve_connection(TokioIo::new(tls), service);
                         watcher.watch(connection.into_owned()).await
                     }
                     Err(error) => Err(error.into()),
@@ -119,11 +97,13 @@ impl Connections {
             }
         });
     }
-
-    /// Asks every open connection to finish its requests and close; completes when all
-    /// have.
-    pub(crate) async fn shutdown(self) {
-        self.graceful.shutdown().await;
+    drop(listener);
+    tracing::info!("shutting down: no new connections, finishing open requests");
+    if tokio::time::timeout(config.shutdown_grace, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some connections were still open when the grace period ended");
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Why the server could not start. Everything it meets while running (a bad request, a
 /// policy edit that does not parse) is answered or logged instead. `Display` names what
@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub struct ServerError {
     kind: ServerErrorKind,
+    /// The file or address, when there is one.
     place: Option<String>,
     message: String,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
@@ -39,25 +40,19 @@ pub enum ServerErrorKind {
 }
 
 impl ServerError {
-    pub(crate) fn new(kind: ServerErrorKind, message: impl Into<String>) -> ServerError {
-        let message = message.into();
+    /// An error of `kind` about `place` (a file or an address, if any).
+    pub(crate) fn new(
+        kind: ServerErrorKind,
+        place: Option<&dyn fmt::Display>,
+        message: impl fmt::Display,
+    ) -> ServerError {
+        let (place, message) = (place.map(ToString::to_string), message.to_string());
         ServerError {
             kind,
-            place: None,
+            place,
             message,
             source: None,
         }
-    }
-
-    /// Names the file the error is about.
-    pub(crate) fn at_path(self, path: &Path) -> ServerError {
-        self.at(path.display())
-    }
-
-    /// Names the address (or other place) the error is about.
-    pub(crate) fn at(mut self, place: impl fmt::Display) -> ServerError {
-        self.place = Some(place.to_string());
-        self
     }
 
     pub(crate) fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
@@ -100,8 +95,6 @@ impl fmt::Display for ServerError {
 
 impl StdError for ServerError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_deref()
-            .map(|source| source as &(dyn StdError + 'static))
+        self.source.as_deref().map(|source| source as _)
     }
 }

@@ -30,11 +30,9 @@ mod tls;
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
 
 pub use error::{ServerError, ServerErrorKind};
@@ -163,7 +161,7 @@ pub fn default_certificate_dir() -> PathBuf {
 
 /// Raises this process's soft open-file limit to its hard limit (Unix; elsewhere a
 /// no-op) and returns the soft limit now in force, `None` where there is none.
-pub fn raise_file_limit() -> Option<u64> {
+fn raise_file_limit() -> Option<u64> {
     #[cfg(unix)]
     {
         if let Err(error) = rlimit::increase_nofile_limit(u64::MAX) {
@@ -184,7 +182,6 @@ pub struct Server {
     local_addr: SocketAddr,
     acceptor: Option<TlsAcceptor>,
     certificate: Option<SelfSignedCertificate>,
-    public_url: Option<BaseUrl>,
     router: axum::Router,
     policy: PolicySource,
     config: ServerConfig,
@@ -229,20 +226,16 @@ impl Server {
             config.max_connections = config.max_connections.min(fits).max(1);
         }
         let bind_error = |error: std::io::Error| {
-            ServerError::new(ServerErrorKind::Bind, error.to_string())
-                .at(config.listen)
-                .with_source(error)
+            ServerError::new(ServerErrorKind::Bind, Some(&config.listen), &error).with_source(error)
         };
         let listener = TcpListener::bind(config.listen).await.map_err(bind_error)?;
         let local_addr = listener.local_addr().map_err(bind_error)?;
         let router = routes::router(
             routes::AppState {
-                mounts: routes::mounts(&config.roots),
                 policy: policy_receiver,
                 url_source,
                 send_mode: config.send_mode,
                 roots: config.roots.clone(),
-                files: routes::FileCache::default(),
             },
             hsts,
         );
@@ -251,7 +244,6 @@ impl Server {
             local_addr,
             acceptor,
             certificate,
-            public_url: config.public_url.clone(),
             router,
             policy,
             config,
@@ -266,7 +258,7 @@ impl Server {
     /// The base URL to show: the public URL, else `localhost` for loopback and wildcard
     /// addresses, else the address.
     pub fn base_url(&self) -> String {
-        if let Some(url) = &self.public_url {
+        if let Some(url) = &self.config.public_url {
             return url.to_string();
         }
         let scheme = if self.acceptor.is_some() {
@@ -315,36 +307,9 @@ impl Server {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) {
         let config = self.config;
         let policy_watch = self.policy.watch(config.policy_poll_interval);
-        let slots = Arc::new(Semaphore::new(config.max_connections));
-        let serve = conn::Connections::new(
-            self.router,
-            self.acceptor,
-            config.header_timeout,
-            config.idle_timeout,
-        );
-        tracing::info!(
-            address = %self.local_addr,
-            max_connections = config.max_connections,
-            "sendguard server listening"
-        );
-        let mut shutdown = std::pin::pin!(shutdown);
-        loop {
-            let accepted = tokio::select! {
-                () = &mut shutdown => break,
-                accepted = conn::accept(&self.listener, &slots) => accepted,
-            };
-            if let Some((stream, slot)) = accepted {
-                serve.spawn(stream, slot);
-            }
-        }
-        drop(self.listener);
-        tracing::info!("shutting down: no new connections, finishing open requests");
-        if tokio::time::timeout(config.shutdown_grace, serve.shutdown())
-            .await
-            .is_err()
-        {
-            tracing::warn!("some connections were still open when the grace period ended");
-        }
+        let (address, max_connections) = (self.local_addr, config.max_connections);
+        tracing::info!(%address, max_connections, "sendguard server listening");
+        conn::serve(self.listener, self.router, self.acceptor, &config, shutdown).await;
         if let Some(task) = policy_watch {
             task.abort();
         }
@@ -380,7 +345,7 @@ pub fn serve_blocking(
         .enable_all()
         .build()
         .map_err(|error| {
-            ServerError::new(ServerErrorKind::Runtime, error.to_string()).with_source(error)
+            ServerError::new(ServerErrorKind::Runtime, None, &error).with_source(error)
         })?;
     runtime.block_on(async {
         let server = Server::bind(config).await?;

@@ -1,7 +1,6 @@
 //! Outlook manifests generated from the add-in's templates for the URL the server is
 //! reached at, so the manifest IT downloads points back at the same server.
 
-use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::http::uri::Authority;
 use std::fmt;
@@ -133,19 +132,6 @@ impl BaseUrl {
         )))
     }
 
-    /// An origin from a scheme and a `Host`-style authority (`host[:port]`), or `None`
-    /// when either is not one. The `Host` header is whatever the client sent, so it is
-    /// checked before it goes into a manifest.
-    fn from_parts(scheme: &str, authority: &str) -> Option<BaseUrl> {
-        let authority: Authority = authority.parse().ok()?;
-        if authority.as_str().contains('@') {
-            return None;
-        }
-        let url = Url::parse(&format!("{}://{authority}/", scheme.to_ascii_lowercase())).ok()?;
-        (url.path() == "/" && BaseUrl::is_origin(&url))
-            .then(|| BaseUrl(url.origin().ascii_serialization()))
-    }
-
     /// `http(s)://host[:port]` and nothing else; host names made of non-empty labels.
     fn is_origin(url: &Url) -> bool {
         let host_ok = match url.host() {
@@ -193,38 +179,37 @@ pub(crate) const NO_BASE_URL: &str = "cannot tell which URL this server is reach
     request has no valid Host header (or, behind a proxy, an invalid X-Forwarded-Host or \
     X-Forwarded-Proto)";
 
-/// The base URL the client used to reach us, for a request.
+/// The base URL the client used to reach us, for a request. The `Host` header is
+/// whatever the client sent, so it is checked before it goes into a manifest.
 pub(crate) fn base_url_of(parts: &Parts, source: &UrlSource) -> Option<BaseUrl> {
-    let own_host = || {
+    let header = |name| {
         parts
-            .uri
-            .authority()
-            .map(|authority| authority.as_str().to_owned())
-            .or_else(|| header_text(&parts.headers, "host").map(str::to_owned))
+            .headers
+            .get_all(name)
+            .iter()
+            .next_back()
+            .map(|v| v.to_str().ok())
     };
-    match source {
-        UrlSource::Fixed(url) => Some(url.clone()),
-        UrlSource::Direct => BaseUrl::from_parts("https", &own_host()?),
-        UrlSource::BehindProxy => {
-            let forwarded = |name| match header_text(&parts.headers, name) {
-                None if !parts.headers.contains_key(name) => Ok(None),
-                text => text
-                    .and_then(|text| text.rsplit(',').next())
-                    .map(str::trim)
-                    .filter(|last| !last.is_empty())
-                    .map(Some)
-                    .ok_or(()),
-            };
-            let scheme = forwarded("x-forwarded-proto").ok()?.unwrap_or("http");
-            let host = match forwarded("x-forwarded-host").ok()? {
-                Some(host) => host.to_owned(),
-                None => own_host()?,
-            };
-            BaseUrl::from_parts(scheme, &host)
-        }
-    }
-}
-
-fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|value| value.to_str().ok())
+    // The last value is the one the proxy in front wrote; a client may add earlier ones.
+    // Present but empty or unreadable is an error, not a reason to look elsewhere.
+    let last = |name| match header(name) {
+        None => Some(None),
+        Some(text) => (text?.rsplit(',').next().map(str::trim))
+            .filter(|v| !v.is_empty())
+            .map(Some),
+    };
+    let own_host = (parts.uri.authority().map(Authority::as_str)).or(header("host").flatten());
+    let (scheme, host) = match source {
+        UrlSource::Fixed(url) => return Some(url.clone()),
+        UrlSource::Direct => ("https", own_host?),
+        UrlSource::BehindProxy => (
+            last("x-forwarded-proto")?.unwrap_or("http"),
+            last("x-forwarded-host")?.or(own_host)?,
+        ),
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    let authority: Authority = host.parse().ok()?;
+    // An authority has no path, so this is an origin.
+    (matches!(scheme.as_str(), "http" | "https"))
+        .then(|| BaseUrl::parse(&format!("{scheme}://{authority}")))?
 }

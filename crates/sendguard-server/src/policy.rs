@@ -27,11 +27,12 @@ pub(crate) struct ServedPolicy {
 impl ServedPolicy {
     fn new(body: Bytes, from_file: bool) -> Arc<ServedPolicy> {
         let etag = content_tag(&body);
+        let rejected_edit = None;
         Arc::new(ServedPolicy {
             body,
             etag,
             from_file,
-            rejected_edit: None,
+            rejected_edit,
         })
     }
 }
@@ -49,19 +50,17 @@ impl PolicySource {
     /// Reads and checks the policy file, or takes the embedded default without one. A
     /// bad file is an error: starting on the default would silently drop IT's settings.
     pub(crate) fn load(file: Option<&Path>) -> Result<(PolicySource, PolicyReceiver), ServerError> {
-        let default = sendguard_core::default_policy_json().as_bytes();
+        let default = Bytes::from_static(sendguard_core::default_policy_json().as_bytes());
         let (served, file) = match file {
-            None => (ServedPolicy::new(Bytes::from_static(default), false), None),
+            None => (ServedPolicy::new(default, false), None),
             Some(path) => {
-                let bytes = read_limited(path).map_err(|error| {
-                    ServerError::new(ServerErrorKind::PolicyRead, error.to_string())
-                        .at_path(path)
-                        .with_source(error)
-                })?;
+                let place = Some(&path.display() as &dyn std::fmt::Display);
+                let bytes = Bytes::from(read_limited(path).map_err(|error| {
+                    ServerError::new(ServerErrorKind::PolicyRead, place, &error).with_source(error)
+                })?);
                 validate(&bytes).map_err(|message| {
-                    ServerError::new(ServerErrorKind::PolicyInvalid, message).at_path(path)
+                    ServerError::new(ServerErrorKind::PolicyInvalid, place, message)
                 })?;
-                let bytes = Bytes::from(bytes);
                 (
                     ServedPolicy::new(bytes.clone(), true),
                     Some((path.to_owned(), bytes)),
@@ -86,14 +85,12 @@ const MAX_POLICY_BYTES: u64 = 1024 * 1024;
 fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(MAX_POLICY_BYTES + 1)
-        .read_to_end(&mut bytes)?;
+    let file = std::fs::File::open(path)?;
+    file.take(MAX_POLICY_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_POLICY_BYTES {
         let kib = MAX_POLICY_BYTES / 1024;
-        return Err(std::io::Error::other(format!(
-            "larger than {kib} KiB, too large for a policy"
-        )));
+        let message = format!("larger than {kib} KiB, too large for a policy");
+        return Err(std::io::Error::other(message));
     }
     Ok(bytes)
 }
@@ -101,10 +98,8 @@ fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
 /// The core's verdict on a policy file's bytes, as the message to log.
 fn validate(bytes: &[u8]) -> Result<(), String> {
     let text = std::str::from_utf8(bytes).map_err(|error| {
-        format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            error.valid_up_to()
-        )
+        let offset = error.valid_up_to();
+        format!("not UTF-8 text (invalid byte at offset {offset})")
     })?;
     sendguard_core::Policy::from_json(text)
         .map(drop)
@@ -122,27 +117,24 @@ async fn poll(
     ticker.tick().await;
     // The bytes last looked at, accepted or not, and the last read error: each problem
     // is logged once, not on every tick.
-    let mut last_seen = accepted;
-    let mut last_error: Option<String> = None;
-    let mut candidate: Option<Bytes> = None;
+    let (mut last_seen, mut last_error, mut candidate) = (accepted, None, None);
     let shown = path.display().to_string();
     loop {
         ticker.tick().await;
         let reading = path.clone();
-        let read = tokio::task::spawn_blocking(move || read_limited(&reading))
-            .await
-            .unwrap_or_else(|error| Err(std::io::Error::other(error)));
-        let bytes = match read {
+        let read = tokio::task::spawn_blocking(move || read_limited(&reading)).await;
+        let bytes = match read.unwrap_or_else(|error| Err(std::io::Error::other(error))) {
             Ok(bytes) => Bytes::from(bytes),
             Err(error) => {
-                let message = error.to_string();
-                if last_error.as_deref() != Some(&message) {
+                let message = Some(error.to_string());
+                if last_error != message {
+                    let error = message.as_deref();
                     tracing::warn!(
                         path = shown,
-                        error = message,
+                        error,
                         "cannot read the policy file; still serving the previous policy"
                     );
-                    last_error = Some(message);
+                    last_error = message;
                 }
                 continue;
             }
@@ -150,13 +142,9 @@ async fn poll(
         if last_error.take().is_some() {
             tracing::info!(path = shown, "the policy file is readable again");
         }
-        if bytes == last_seen {
-            continue;
-        }
         // An editor may be halfway through writing: act on new bytes only once two
         // reads a tick apart agree.
-        if candidate.as_ref() != Some(&bytes) {
-            candidate = Some(bytes);
+        if bytes == last_seen || candidate.replace(bytes.clone()) != Some(bytes.clone()) {
             continue;
         }
         candidate = None;
@@ -174,11 +162,11 @@ async fn poll(
                     "rejected the edited policy file; still serving the previous policy"
                 );
                 sender.send_modify(|current| {
-                    let kept = ServedPolicy {
-                        rejected_edit: Some(message),
+                    let rejected_edit = Some(message);
+                    *current = Arc::new(ServedPolicy {
+                        rejected_edit,
                         ..ServedPolicy::clone(current)
-                    };
-                    *current = Arc::new(kept);
+                    });
                 });
             }
         }

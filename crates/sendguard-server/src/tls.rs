@@ -1,9 +1,9 @@
 //! TLS: rustls from IT's certificate files, or a generated `localhost` certificate signed
-//! by a name-constrained authority whose key is never saved (README, "Trusting the local
-//! certificate").
+//! by a name-constrained authority whose key is never saved. How to trust it on each
+//! system is in the README, section "Trusting the local certificate".
 
 use std::fmt;
-use std::io::{self, Write};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -13,7 +13,7 @@ use rcgen::{
     GeneralSubtree, IsCa, Issuer, KeyPair, KeyUsagePurpose, NameConstraints,
 };
 use rustls::client::WebPkiServerVerifier;
-use rustls::client::danger::ServerCertVerifier;
+use rustls::client::danger::ServerCertVerifier as _;
 use rustls::pki_types::pem::{self, PemObject};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use tokio_rustls::TlsAcceptor;
@@ -26,28 +26,30 @@ const RENEW_BEFORE: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 /// A TLS acceptor from PEM files: `cert` holds the certificate chain, leaf first;
 /// `key` the private key (PKCS#8, PKCS#1 or SEC1).
 pub(crate) fn acceptor_from_files(cert: &Path, key: &Path) -> Result<TlsAcceptor, ServerError> {
-    let problem = |error: &pem::Error, block: &str| match error {
-        pem::Error::NoItemsFound => format!("no {block} block found in the PEM file"),
-        other => other.to_string(),
+    let problem = |kind, path: &Path, error: pem::Error| {
+        let block = if kind == ServerErrorKind::TlsKey {
+            "PRIVATE KEY"
+        } else {
+            "CERTIFICATE"
+        };
+        let message = match error {
+            pem::Error::NoItemsFound => format!("no {block} block found in the PEM file"),
+            other => other.to_string(),
+        };
+        ServerError::new(kind, Some(&path.display()), message)
     };
-    let chain = CertificateDer::pem_file_iter(cert)
-        .and_then(Iterator::collect::<Result<Vec<_>, _>>)
-        .and_then(|chain| match chain.is_empty() {
-            true => Err(pem::Error::NoItemsFound),
-            false => Ok(chain),
-        })
-        .map_err(|error| {
-            let message = problem(&error, "CERTIFICATE");
-            ServerError::new(ServerErrorKind::TlsCertificate, message).at_path(cert)
-        })?;
-    let private_key = PrivateKeyDer::from_pem_file(key).map_err(|error| {
-        let message = problem(&error, "PRIVATE KEY");
-        ServerError::new(ServerErrorKind::TlsKey, message).at_path(key)
-    })?;
+    let chain: Vec<_> = CertificateDer::pem_file_iter(cert)
+        .and_then(Iterator::collect)
+        .map_err(|error| problem(ServerErrorKind::TlsCertificate, cert, error))?;
+    if chain.is_empty() {
+        let error = pem::Error::NoItemsFound;
+        return Err(problem(ServerErrorKind::TlsCertificate, cert, error));
+    }
+    let private_key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|error| problem(ServerErrorKind::TlsKey, key, error))?;
     acceptor(chain, private_key).map_err(|error| {
-        ServerError::new(ServerErrorKind::TlsConfig, error.to_string())
-            .at(format!("{} with {}", cert.display(), key.display()))
-            .with_source(error)
+        let both = format!("{} with {}", cert.display(), key.display());
+        ServerError::new(ServerErrorKind::TlsConfig, Some(&both), &error).with_source(error)
     })
 }
 
@@ -71,7 +73,6 @@ pub struct SelfSignedCertificate {
     authority: PathBuf,
     certificate: PathBuf,
     key: PathBuf,
-    dir: PathBuf,
     /// `Some(expiry date)` when generated just now, `None` when reused.
     generated_until: Option<String>,
 }
@@ -110,8 +111,8 @@ impl fmt::Display for SelfSignedCertificate {
                 "Using the certificate for https://localhost generated earlier."
             )?,
         }
-        let authority = self.authority.display();
-        writeln!(f, "\n  trust this authority once: {authority}")?;
+        let authority = self.authority_path();
+        writeln!(f, "\n  trust this authority once: {}", authority.display())?;
         write!(
             f,
             "  how, for each system: README.md, section \"Trusting the local certificate\""
@@ -126,16 +127,15 @@ pub(crate) fn self_signed(dir: &Path) -> Result<(TlsAcceptor, SelfSignedCertific
         authority: dir.join("sendguard-local-ca.pem"),
         certificate: dir.join("localhost.pem"),
         key: dir.join("localhost-key.pem"),
-        dir: dir.to_owned(),
         generated_until: None,
     };
     if let Some(acceptor) = reuse_saved(&files) {
         return Ok((acceptor, files));
     }
     let problem =
-        |message: String| ServerError::new(ServerErrorKind::SelfSigned, message).at_path(dir);
-    let until =
-        generate(&files).map_err(|error| problem(format!("cannot generate or save: {error}")))?;
+        |message| ServerError::new(ServerErrorKind::SelfSigned, Some(&dir.display()), message);
+    let until = generate(dir, &files)
+        .map_err(|error| problem(format!("cannot generate or save: {error}")))?;
     tracing::info!(dir = %dir.display(), until, "generated a localhost certificate; trust its authority to use it");
     files.generated_until = Some(until);
     let acceptor = reuse_saved(&files)
@@ -148,8 +148,7 @@ pub(crate) fn self_signed(dir: &Path) -> Result<(TlsAcceptor, SelfSignedCertific
 fn reuse_saved(files: &SelfSignedCertificate) -> Option<TlsAcceptor> {
     let authority = CertificateDer::from_pem_file(files.authority_path()).ok()?;
     let chain: Vec<_> = CertificateDer::pem_file_iter(files.certificate_path())
-        .ok()?
-        .collect::<Result<_, _>>()
+        .and_then(Iterator::collect)
         .ok()?;
     let key = PrivateKeyDer::from_pem_file(files.key_path()).ok()?;
     let (leaf, intermediates) = chain.split_first()?;
@@ -164,42 +163,39 @@ fn reuse_saved(files: &SelfSignedCertificate) -> Option<TlsAcceptor> {
         .ok()?
         + RENEW_BEFORE;
     let localhost = ServerName::try_from("localhost").ok()?;
+    let at = UnixTime::since_unix_epoch(soon);
     verifier
-        .verify_server_cert(
-            leaf,
-            intermediates,
-            &localhost,
-            &[],
-            UnixTime::since_unix_epoch(soon),
-        )
+        .verify_server_cert(leaf, intermediates, &localhost, &[], at)
         .ok()?;
     acceptor(chain, key).ok()
 }
 
 /// Makes and saves a new authority and `localhost` certificate, valid for a year;
 /// returns the expiry date.
-fn generate(files: &SelfSignedCertificate) -> Result<String, Box<dyn std::error::Error>> {
+fn generate(
+    dir: &Path,
+    files: &SelfSignedCertificate,
+) -> Result<String, Box<dyn std::error::Error>> {
     let now = time::OffsetDateTime::now_utc();
     let (not_before, not_after) = (
         now - time::Duration::days(1),
         now + time::Duration::days(365),
     );
     let mut authority = CertificateParams::new(Vec::<String>::new())?;
+    let name = format!("sendguard local CA {} {}", now.date(), now.time());
     authority
         .distinguished_name
         .push(DnType::OrganizationName, "sendguard");
-    let name = format!("sendguard local CA {} {}", now.date(), now.time());
     authority.distinguished_name.push(DnType::CommonName, name);
     authority.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     authority.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    // The authority can vouch for nothing but this machine.
+    let loopback_v6 = std::net::Ipv6Addr::LOCALHOST.octets();
     authority.name_constraints = Some(NameConstraints {
         permitted_subtrees: vec![
             GeneralSubtree::DnsName("localhost".to_owned()),
             GeneralSubtree::IpAddress(CidrSubnet::V4([127, 0, 0, 0], [255, 0, 0, 0])),
-            GeneralSubtree::IpAddress(CidrSubnet::V6(
-                std::net::Ipv6Addr::LOCALHOST.octets(),
-                [0xff; 16],
-            )),
+            GeneralSubtree::IpAddress(CidrSubnet::V6(loopback_v6, [0xff; 16])),
         ],
         excluded_subtrees: Vec::new(),
     });
@@ -208,10 +204,11 @@ fn generate(files: &SelfSignedCertificate) -> Result<String, Box<dyn std::error:
     let authority_key = KeyPair::generate()?;
     let authority_cert = authority.self_signed(&authority_key)?;
 
-    let names = ["localhost", "127.0.0.1", "::1"]
-        .map(str::to_owned)
-        .to_vec();
-    let mut server = CertificateParams::new(names)?;
+    let mut server = CertificateParams::new(
+        ["localhost", "127.0.0.1", "::1"]
+            .map(str::to_owned)
+            .to_vec(),
+    )?;
     server
         .distinguished_name
         .push(DnType::CommonName, "localhost");
@@ -225,29 +222,18 @@ fn generate(files: &SelfSignedCertificate) -> Result<String, Box<dyn std::error:
     // The issuer holds the authority's private key; it is dropped here, never saved.
     let server_cert = server.signed_by(&server_key, &Issuer::new(authority, authority_key))?;
 
-    std::fs::create_dir_all(&files.dir)?;
-    write_file(files.key_path(), &server_key.serialize_pem(), true)?;
-    let chain = format!("{}{}", server_cert.pem(), authority_cert.pem());
-    write_file(files.certificate_path(), &chain, false)?;
-    write_file(files.authority_path(), &authority_cert.pem(), false)?;
-    Ok(not_after.date().to_string())
-}
-
-/// Writes a whole file; `private` files are created readable by their owner only.
-fn write_file(path: &Path, contents: &str, private: bool) -> io::Result<()> {
-    // Removing first makes sure a new private file gets the new permissions.
-    match std::fs::remove_file(path) {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
-        _ => {}
+    std::fs::create_dir_all(dir)?;
+    // Removed first, so the key file is created anew with owner-only permissions.
+    if files.key.exists() {
+        std::fs::remove_file(&files.key)?;
     }
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
     #[cfg(unix)]
-    if private {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    #[cfg(not(unix))]
-    let _ = private;
-    options.open(path)?.write_all(contents.as_bytes())
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut key_file = options.write(true).create_new(true).open(&files.key)?;
+    key_file.write_all(server_key.serialize_pem().as_bytes())?;
+    let chain = format!("{}{}", server_cert.pem(), authority_cert.pem());
+    std::fs::write(files.certificate_path(), chain)?;
+    std::fs::write(files.authority_path(), authority_cert.pem())?;
+    Ok(not_after.date().to_string())
 }

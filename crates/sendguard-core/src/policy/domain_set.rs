@@ -35,6 +35,11 @@ impl DomainSet {
                 .any(|candidate| self.index.contains(candidate))
     }
 
+    /// Whether exactly this canonical domain is listed (its subdomains are not).
+    pub(crate) fn contains(&self, domain: &str) -> bool {
+        self.index.contains(domain)
+    }
+
     /// No domain listed.
     pub fn is_empty(&self) -> bool {
         self.listed.is_empty()

@@ -58,6 +58,12 @@ pub struct Policy {
     pub trusted_domains: DomainSet,
     /// Extra private-mail domains, on top of the shipped lists.
     pub freemail_domains: DomainSet,
+    /// How `freemail-recipient` tells a mailing from personal mail.
+    pub freemail_recipient: FreemailRecipient,
+    /// Shared mail-hosting suffixes whose subdomains are separate organizations (a
+    /// Microsoft 365 tenant `contoso.onmicrosoft.com`), on top of the shipped list
+    /// (`data/tenant-suffixes.txt`).
+    pub tenant_suffixes: DomainSet,
     /// Domains nobody may send to (rule `blocked-recipient`).
     pub blocked_domains: DomainSet,
     /// Each rule's severity (`off`, `info`, `warn`, `block`). For `visible-recipients`
@@ -89,6 +95,16 @@ pub struct VisibleRecipients {
     pub block_parties: u32,
     /// Block from this many external addresses, however few organizations.
     pub block_addresses: u32,
+}
+
+/// How `freemail-recipient` tells a mailing from personal mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FreemailRecipient {
+    /// A draft with at least this many recipients in Bcc only (the sender not
+    /// counted) is a mailing: private mailboxes in its Bcc see nobody and are an info,
+    /// not a warning. Private mailboxes in To or Cc always warn. 0: never a mailing.
+    pub bcc_mailing_from: u32,
 }
 
 /// How `move-to-bcc` rewrites the draft.
@@ -172,6 +188,8 @@ impl Default for Policy {
             internal_domains: DomainSet::default(),
             trusted_domains: DomainSet::default(),
             freemail_domains: DomainSet::default(),
+            freemail_recipient: FreemailRecipient::default(),
+            tenant_suffixes: DomainSet::default(),
             blocked_domains: DomainSet::default(),
             severity: Severities::default(),
             visible_recipients: VisibleRecipients::default(),

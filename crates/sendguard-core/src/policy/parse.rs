@@ -12,6 +12,7 @@ const POLICY_LISTS: &[&str] = &[
     "trusted_domains",
     "freemail_domains",
     "blocked_domains",
+    "tenant_suffixes",
     "extra_dangerous_extensions",
     "allowed_extensions",
 ];
@@ -292,34 +293,7 @@ fn explain_unknown(text: &str, path: &str) -> String {
 /// How messages about a key the policy does not have begin.
 pub(super) const UNKNOWN_KEY: &str = "unknown key";
 
-/// The closest candidate, if it is close enough to be what was meant.
-pub(super) fn suggest<'c>(unknown: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    candidates
-        .iter()
-        .map(|candidate| (edit_distance(unknown, candidate), *candidate))
-        .filter(|(distance, candidate)| {
-            *distance <= 2.max(candidate.len() / 3)
-                || unknown.starts_with(candidate)
-                || candidate.starts_with(unknown)
-        })
-        .min()
-        .map(|(_, candidate)| candidate)
-}
-
-/// Levenshtein distance over characters; inputs here are short key names.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
+pub(super) use crate::similarity::suggest;
 
 #[cfg(test)]
 mod tests {
@@ -442,12 +416,5 @@ mod tests {
             Policy::from_json("{\"newsletter_tool\": {\"name\": \"X\", \"url\": \"https://x\"}}")
                 .is_ok()
         );
-    }
-
-    #[test]
-    fn edit_distance_basics() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
     }
 }

@@ -33,4 +33,23 @@ mod tests {
         assert_eq!(found[0].recipients, ["nobody", "a@"]);
         assert!(findings(RuleId::InvalidRecipient, &to(&["ok@firm.example"]), "{}").is_empty());
     }
+
+    /// `me@corp.example` sends; `user%evil.example@corp.example` looks internal but a
+    /// relay honouring the percent hack delivers it to evil.example.
+    #[test]
+    fn routed_local_parts_are_invalid_not_internal() {
+        let draft = to(&[
+            "user%evil.example@corp.example",
+            "evil.example!user@corp.example",
+            "colleague@corp.example",
+        ]);
+        let found = findings(RuleId::InvalidRecipient, &draft, "{}");
+        assert_eq!(
+            found[0].recipients,
+            ["user%evil.example@corp.example", "evil.example!user@corp.example"]
+        );
+        // …and they count as external, not as colleagues.
+        let external = findings(RuleId::ExternalRecipients, &draft, "{}");
+        assert_eq!(external[0].recipients, found[0].recipients);
+    }
 }
