@@ -104,22 +104,13 @@ impl Failure {
         Failure::new(FailureKind::Policy, message)
     }
 
+    /// Input that is not UTF-8 (of the input `kind` names).
     #[cfg_attr(not(feature = "abi"), allow(dead_code))]
-    pub(crate) fn draft(message: impl fmt::Display) -> Failure {
-        Failure::new(FailureKind::Draft, message)
-    }
-
-    /// Input that is not UTF-8 (`what` is rejected).
     pub(crate) fn not_utf8(kind: FailureKind, message: impl fmt::Display) -> Failure {
         Failure {
             reason: Some("encoding"),
             ..Failure::new(kind, message)
         }
-    }
-
-    #[cfg_attr(not(feature = "abi"), allow(dead_code))]
-    pub(crate) fn fix(message: impl fmt::Display) -> Failure {
-        Failure::new(FailureKind::Fix, message)
     }
 
     #[cfg_attr(not(feature = "abi"), allow(dead_code))]
