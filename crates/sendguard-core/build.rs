@@ -18,8 +18,12 @@
 //!   Gmail's, sendguard's launchers), endings without the dot; `macro_types.txt`: the
 //!   macro-enabled Office formats; `tenant_suffixes.txt`: the shared mail-hosting
 //!   suffixes (`onmicrosoft.com` …) without their comments.
+//! - `lookalike_providers.txt`: the big mail providers `lookalike-recipient` compares
+//!   with, sorted; `confusables.rs`: the vendored subset of Unicode's confusables
+//!   (`data/confusables-ascii.txt`) as two parallel arrays sorted by source character,
+//!   targets lower-cased.
 //! - `messages.rs`: the catalogue entries the core itself renders (`rule.*`, `fix.*`,
-//!   `reason.*`, `verdict.*`, `format.*`), per language as sorted arrays; the front ends'
+//!   `reason.*`, `verdict.*`, `format.*`, `personal-data.*`), per language as sorted arrays; the front ends'
 //!   UI strings stay out.
 
 // A build script talks to cargo through stdout.
@@ -33,7 +37,14 @@ use std::path::{Path, PathBuf};
 mod front_coding;
 
 /// Catalogue keys the core renders; everything else belongs to the front ends.
-const CORE_MESSAGE_PREFIXES: &[&str] = &["rule.", "fix.", "reason.", "verdict.", "format."];
+const CORE_MESSAGE_PREFIXES: &[&str] = &[
+    "rule.",
+    "fix.",
+    "reason.",
+    "verdict.",
+    "format.",
+    "personal-data.",
+];
 
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
@@ -64,6 +75,8 @@ fn main() {
                 &["data/attachment-types-macro.txt"],
             )
         })
+        .and_then(|()| providers(&out))
+        .and_then(|()| confusables(&out))
         .and_then(|()| tenant_suffixes(&out))
         .and_then(|()| messages(&out));
     if let Err(error) = result {
@@ -179,6 +192,75 @@ fn type_list(out: &Path, name: &str, sources: &[&str]) -> Result<(), String> {
         ));
     }
     write(out, name, &sorted_lines(endings))
+}
+
+/// The curated providers: registrable domains, one per line.
+fn providers(out: &Path) -> Result<(), String> {
+    let source = "data/lookalike-providers.txt";
+    let mut domains = Vec::new();
+    for line in read(source)?.lines() {
+        let entry = line.split('#').next().unwrap_or("").trim();
+        if !entry.is_empty() {
+            domains.push(to_ascii(entry, source)?);
+        }
+    }
+    if domains.len() < 10 {
+        return Err(format!("{source}: only {} providers", domains.len()));
+    }
+    write(out, "lookalike_providers.txt", &sorted_lines(domains))
+}
+
+/// `SOURCE ; TARGET ; MA # comment` lines (hex code points) to sorted Rust arrays.
+fn confusables(out: &Path) -> Result<(), String> {
+    let source = "data/confusables-ascii.txt";
+    let hex = |field: &str| -> Result<char, String> {
+        u32::from_str_radix(field, 16)
+            .ok()
+            .and_then(char::from_u32)
+            .ok_or_else(|| format!("{source}: {field:?} is not a code point"))
+    };
+    let mut pairs: Vec<(char, String)> = Vec::new();
+    for line in read(source)?.lines() {
+        let data = line.split('#').next().unwrap_or("").trim();
+        if data.is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = data.split(';').map(str::trim).collect();
+        let (Some(from), Some(to)) = (fields.first(), fields.get(1)) else {
+            return Err(format!("{source}: {line:?} is not SOURCE ; TARGET"));
+        };
+        let from = hex(from)?;
+        let to = to
+            .split_whitespace()
+            .map(hex)
+            .collect::<Result<String, String>>()?
+            .to_ascii_lowercase();
+        if !to.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(format!("{source}: target of {from:?} is not ASCII"));
+        }
+        pairs.push((from, to));
+    }
+    if pairs.len() < 100 {
+        return Err(format!("{source}: only {} confusables", pairs.len()));
+    }
+    pairs.sort();
+    pairs.dedup_by(|a, b| a.0 == b.0);
+    let mut code = String::from(
+        "/// Characters a domain label can hold that look like ASCII, sorted.\n\
+         pub(crate) static CONFUSABLE_SOURCES: &[char] = &[",
+    );
+    for (from, _) in &pairs {
+        let _ = write!(code, "{from:?},");
+    }
+    code.push_str(
+        "];\n/// What each of `CONFUSABLE_SOURCES` looks like, lower-case ASCII.\n\
+         pub(crate) static CONFUSABLE_TARGETS: &[&str] = &[",
+    );
+    for (_, to) in &pairs {
+        let _ = write!(code, "{to:?},");
+    }
+    code.push_str("];\n");
+    write(out, "confusables.rs", &code)
 }
 
 /// The shared mail-hosting suffixes, one per line, comments dropped (the file's

@@ -34,6 +34,10 @@ const STEPS: &[Step] = &[
         run: cargo_test,
     },
     Step {
+        name: "personal data",
+        run: personal_data,
+    },
+    Step {
         name: "mime oracle",
         run: mime_oracle,
     },
@@ -133,7 +137,35 @@ fn rustdoc() -> Result<(), String> {
 fn cargo_test() -> Result<(), String> {
     // The CLI's resource tests measure peak memory with GNU time.
     crate::tools::ensure_apt("time", &["time"])?;
-    run::cargo(&["test", "--workspace", "--locked"])
+    run::cargo(&["test", "--workspace", "--locked"])?;
+    // lookalike-recipient's recall and false-positive figures, printed (the README
+    // quotes them); the test asserts the thresholds itself.
+    run::cargo(&[
+        "test",
+        "--locked",
+        "-p",
+        "sendguard-core",
+        "--test",
+        "lookalike_recall",
+        "--",
+        "--nocapture",
+    ])
+}
+
+/// Precision and recall of each personal-data detector over the labelled corpus
+/// (`crates/sendguard-core/tests/personal-data`), printed as a table; the test fails
+/// below 95 % in either.
+fn personal_data() -> Result<(), String> {
+    run::cargo(&[
+        "test",
+        "--locked",
+        "-p",
+        "sendguard-core",
+        "--lib",
+        "personal_data::evaluation",
+        "--",
+        "--nocapture",
+    ])
 }
 
 /// The differential test of the `.eml` reader: recipients and attachment names of a

@@ -23,6 +23,10 @@ pub const MAX_ATTACHMENTS: usize = 1_000;
 /// recipient (a list that could not be expanded) and the body. Each becomes a finding.
 pub const MAX_NOT_INSPECTED: usize = MAX_ATTACHMENTS + MAX_RECIPIENTS + 1;
 
+/// The most `known_domains` a draft may carry: a large address book has a few
+/// thousand; more is a mistake or an attack.
+pub const MAX_KNOWN_DOMAINS: usize = 100_000;
+
 /// A message about to be sent.
 ///
 /// Built by a front end from its mail client's API ([`Draft::from_json`]) or from a
@@ -50,6 +54,12 @@ pub struct Draft {
     /// Each entry becomes a finding: what was not inspected is reported, never skipped.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_inspected: Vec<NotInspected>,
+    /// Domains the sender already writes to, from the mail program's address books
+    /// (Thunderbird fills it): `lookalike-recipient` compares recipients with them and
+    /// never reports one of them. Domains only, never addresses; entries that are not
+    /// domains are ignored.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub known_domains: Vec<String>,
 }
 
 /// One part of a draft that could not be inspected, and why.
@@ -218,7 +228,14 @@ impl Draft {
         })?;
         if let Err(place) = crate::json::objects_not_arrays(
             text,
-            &["to", "cc", "bcc", "attachments", "not_inspected"],
+            &[
+                "to",
+                "cc",
+                "bcc",
+                "attachments",
+                "not_inspected",
+                "known_domains",
+            ],
         ) {
             let message = if place.path.is_empty() {
                 "a draft must be a JSON object `{…}`, not an array".to_string()
@@ -268,6 +285,15 @@ impl Draft {
                 InputErrorKind::TooLarge,
                 format!(
                     "the draft has {count} attachments; the checker accepts at most {MAX_ATTACHMENTS}"
+                ),
+            ));
+        }
+        let count = self.known_domains.len();
+        if count > MAX_KNOWN_DOMAINS {
+            return Err(InputError::new(
+                InputErrorKind::TooLarge,
+                format!(
+                    "the draft has {count} known_domains; the checker accepts at most {MAX_KNOWN_DOMAINS}"
                 ),
             ));
         }

@@ -66,6 +66,8 @@ impl Draft {
                 reason,
             })
             .collect(),
+            // A saved message carries no address book.
+            known_domains: Vec::new(),
         };
         draft.within_limits()?;
         Ok(draft)

@@ -46,6 +46,9 @@ pub(crate) struct File<'a> {
     pub(crate) media_type: Option<String>,
     /// Its content, or the first bytes of it (archive entries are sniffed, not copied).
     pub(crate) content: Option<Cow<'a, [u8]>>,
+    /// Its size as declared (the attachment's size, an archive entry's uncompressed
+    /// size): more than the content's length when only a prefix was read.
+    pub(crate) size: u64,
 }
 
 /// Something that could not be looked into.
@@ -132,6 +135,7 @@ pub(crate) fn expand(draft: &Draft) -> Files<'_> {
             place: attachment.name.clone(),
             media_type: attachment.media_type.clone(),
             content: attachment.content.as_deref().map(Cow::Borrowed),
+            size: attachment.size,
         };
         let declared = attachment.size;
         visit(file, declared, 0, &mut budget, &mut out);
@@ -218,6 +222,7 @@ fn child<'a>(
     index: usize,
     media_type: Option<String>,
     content: Vec<u8>,
+    size: u64,
 ) -> File<'a> {
     let names = if names.is_empty() {
         vec![format!("attachment-{}", index + 1)]
@@ -229,6 +234,7 @@ fn child<'a>(
         names,
         media_type,
         content: Some(Cow::Owned(content)),
+        size,
     }
 }
 
@@ -248,7 +254,14 @@ fn expand_message(
     }
     for (index, file) in reading.files.into_iter().enumerate() {
         let size = file.content.len() as u64;
-        let inner = child(place, file.names, index, file.media_type, file.content);
+        let inner = child(
+            place,
+            file.names,
+            index,
+            file.media_type,
+            file.content,
+            size,
+        );
         visit(inner, size, depth + 1, budget, out);
     }
 }
@@ -268,7 +281,7 @@ fn expand_tnef(
     }
     for (index, file) in files.into_iter().enumerate() {
         let size = file.content.len() as u64;
-        let inner = child(place, file.names, index, None, file.content);
+        let inner = child(place, file.names, index, None, file.content, size);
         visit(inner, size, depth + 1, budget, out);
     }
 }
@@ -309,9 +322,11 @@ fn expand_zip(
                 Vec::new()
             }
         };
+        // Containers are opened, and text files read whole for the personal-data scan.
         let container = zip::looks_like_zip(&sniffed)
             || tnef::looks_like_tnef(&sniffed)
-            || ends_with(&entry.names, ".eml");
+            || ends_with(&entry.names, ".eml")
+            || crate::personal_data::is_text_name(&entry.names);
         let whole = usize::try_from(entry.size).unwrap_or(usize::MAX);
         let bytes = if container && whole > sniffed.len() {
             if budget.inflated.saturating_add(whole) > MAX_INFLATED {
@@ -325,7 +340,14 @@ fn expand_zip(
             sniffed
         };
         let media_type = ends_with(&entry.names, ".eml").then(|| "message/rfc822".to_string());
-        let inner = child(place, entry.names.clone(), index, media_type, bytes);
+        let inner = child(
+            place,
+            entry.names.clone(),
+            index,
+            media_type,
+            bytes,
+            entry.size,
+        );
         visit(inner, entry.size, depth + 1, budget, out);
     }
 }

@@ -49,7 +49,8 @@ impl std::error::Error for FixError {}
 /// Applies a fix to a draft.
 ///
 /// The set of addresses after the fix is the set before it, except for the addresses
-/// `remove-recipient` names and the sender `move-to-bcc` may put into To.
+/// `remove-recipient` names, the sender `move-to-bcc` may put into To, and the one
+/// address `replace-recipient` swaps for another (one out, one in).
 pub fn apply(draft: &Draft, fix: &Fix, policy: &Policy) -> Result<Applied, FixError> {
     match fix {
         Fix::MoveToBcc => Ok(Applied {
@@ -64,7 +65,70 @@ pub fn apply(draft: &Draft, fix: &Fix, policy: &Policy) -> Result<Applied, FixEr
             draft: draft.clone(),
             export: Some(export_recipients(draft, policy)),
         }),
+        Fix::ReplaceRecipient {
+            address,
+            replacement,
+        } => Ok(Applied {
+            draft: replace_recipient(draft, address, replacement)?,
+            export: None,
+        }),
     }
+}
+
+/// Puts `replacement` wherever `address` is (every field it is listed in, keeping its
+/// display name and group), or only takes `address` out when `replacement` is already a
+/// recipient. The replacement must be a usable address with the same
+/// local part: the fix corrects a domain, it never writes to someone else.
+fn replace_recipient(draft: &Draft, address: &str, replacement: &str) -> Result<Draft, FixError> {
+    let error = |message: String| Err(FixError { message });
+    let old = address.trim().to_lowercase();
+    let new = Address::new(replacement.trim());
+    let new_key = new.key();
+    let Some(new_domain) = new.domain() else {
+        return error(format!("{replacement} is not a usable address"));
+    };
+    if crate::domain::DomainName::parse(new_domain).is_none() {
+        return error(format!("{replacement} has no valid domain"));
+    }
+    let local = |key: &str| key.rsplit_once('@').map(|(local, _)| local.to_string());
+    if local(&old).is_none() || local(&old) != local(&new_key) {
+        return error(format!(
+            "{replacement} is not {address} with another domain; the fix only corrects the domain"
+        ));
+    }
+    if old == new_key {
+        return error(format!("{address} would be replaced by itself"));
+    }
+    if !draft.recipients().any(|(_, a)| a.key() == old) {
+        return error(format!(
+            "{address} is not a recipient of this draft (was it already replaced?)"
+        ));
+    }
+    // Already a recipient (in any field): the look-alike just goes, nothing is doubled.
+    let already = draft.recipients().any(|(_, a)| a.key() == new_key);
+    let mut result = draft.clone();
+    let mut placed: HashSet<crate::draft::Field> = HashSet::new();
+    for (field, list) in [
+        (crate::draft::Field::To, &mut result.to),
+        (crate::draft::Field::Cc, &mut result.cc),
+        (crate::draft::Field::Bcc, &mut result.bcc),
+    ] {
+        let mut replaced = Vec::with_capacity(list.len());
+        for entry in list.drain(..) {
+            if entry.key() != old {
+                replaced.push(entry);
+            } else if !already && placed.insert(field) {
+                // The first occurrence in a field becomes the replacement; further
+                // copies of the old address in that field are duplicates and go.
+                replaced.push(Address {
+                    address: new.address.clone(),
+                    ..entry
+                });
+            }
+        }
+        *list = replaced;
+    }
+    Ok(result)
 }
 
 fn move_to_bcc(draft: &Draft, policy: &Policy) -> Draft {
@@ -266,6 +330,53 @@ mod tests {
         assert_eq!(csv_field("Jane Doe"), "Jane Doe");
         assert_eq!(csv_field("a=b"), "a=b");
         assert_eq!(csv_field(""), "");
+    }
+
+    #[test]
+    fn replace_swaps_one_address_and_keeps_its_place() {
+        let before = draft(
+            r#"{"to":[{"name":"Max","address":"Max@Gmai1.com"},{"address":"b@y.de"}],
+                "bcc":[{"address":"max@gmai1.com"}]}"#,
+        );
+        let fix = Fix::ReplaceRecipient {
+            address: "max@gmai1.com".into(),
+            replacement: "max@gmail.com".into(),
+        };
+        let after = apply(&before, &fix, &Policy::default()).unwrap().draft;
+        assert_eq!(after.to[0].address, "max@gmail.com");
+        assert_eq!(after.to[0].name.as_deref(), Some("Max"));
+        assert_eq!(after.to[1].address, "b@y.de");
+        assert_eq!(after.bcc[0].address, "max@gmail.com");
+        // Already there (in any field): the look-alike just goes, nothing is doubled.
+        let both = draft(r#"{"to":[{"address":"max@gmai1.com"},{"address":"max@gmail.com"}]}"#);
+        let after = apply(&both, &fix, &Policy::default()).unwrap().draft;
+        assert_eq!(after.to.len(), 1);
+        assert_eq!(after.to[0].address, "max@gmail.com");
+        let apart =
+            draft(r#"{"to":[{"address":"max@gmail.com"}],"cc":[{"address":"max@gmai1.com"}]}"#);
+        let after = apply(&apart, &fix, &Policy::default()).unwrap().draft;
+        assert_eq!((after.to.len(), after.cc.len()), (1, 0));
+    }
+
+    #[test]
+    fn replace_refuses_strangers_and_other_people() {
+        let before = draft(r#"{"to":[{"address":"max@gmai1.com"}]}"#);
+        for (address, replacement) in [
+            ("zz@gmai1.com", "zz@gmail.com"),
+            ("max@gmai1.com", "moritz@gmail.com"),
+            ("max@gmai1.com", "max@"),
+            ("max@gmai1.com", "max@gmai1.com"),
+            ("max@gmai1.com", "max@-bad-.com"),
+        ] {
+            let fix = Fix::ReplaceRecipient {
+                address: address.into(),
+                replacement: replacement.into(),
+            };
+            assert!(
+                apply(&before, &fix, &Policy::default()).is_err(),
+                "{replacement}"
+            );
+        }
     }
 
     #[test]

@@ -37,8 +37,10 @@ mod json;
 mod limits;
 mod lists;
 mod little_endian;
+mod lookalike;
 mod messages;
 mod mime;
+mod personal_data;
 mod policy;
 mod recipients;
 mod report;
@@ -53,15 +55,16 @@ mod zip;
 pub use address::{Address, parse_address_list};
 pub use domain::{DomainName, organization_of};
 pub use draft::{
-    Attachment, Draft, Field, MAX_ATTACHMENTS, MAX_INPUT_BYTES, MAX_NOT_INSPECTED, MAX_RECIPIENTS,
-    NotInspected, Part, Reason,
+    Attachment, Draft, Field, MAX_ATTACHMENTS, MAX_INPUT_BYTES, MAX_KNOWN_DOMAINS,
+    MAX_NOT_INSPECTED, MAX_RECIPIENTS, NotInspected, Part, Reason,
 };
 pub use error::{InputError, InputErrorKind};
 pub use files::{ListedFile, list_files};
 pub use fix::{Applied, Export, FixError, apply};
 pub use messages::{Lang, Text};
 pub use policy::{
-    DomainSet, FailMode, Policy, PolicyError, PolicyErrorKind, Severities, default_policy_json,
+    DomainSet, FailMode, OwnIdentifier, PersonalData, Policy, PolicyError, PolicyErrorKind,
+    RecipientSeverities, Severities, default_policy_json,
 };
 pub use report::{Override, Report};
 pub use rules::check;

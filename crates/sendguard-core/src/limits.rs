@@ -8,7 +8,7 @@
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::draft::{MAX_ATTACHMENTS, MAX_NOT_INSPECTED, MAX_RECIPIENTS};
+use crate::draft::{MAX_ATTACHMENTS, MAX_KNOWN_DOMAINS, MAX_NOT_INSPECTED, MAX_RECIPIENTS};
 use crate::error::{InputError, InputErrorKind};
 
 /// Which limit a draft went over.
@@ -17,6 +17,7 @@ enum Over {
     Recipients,
     Attachments,
     NotInspected,
+    KnownDomains,
 }
 
 #[derive(Default)]
@@ -24,6 +25,7 @@ struct Census {
     recipients: usize,
     attachments: usize,
     not_inspected: usize,
+    known_domains: usize,
     over: Option<Over>,
 }
 
@@ -51,6 +53,10 @@ pub(crate) fn json_census(text: &str) -> Result<(), InputError> {
         Some(Over::NotInspected) => format!(
             "the draft has more than {MAX_NOT_INSPECTED} not_inspected entries; the checker \
              accepts at most {MAX_NOT_INSPECTED}"
+        ),
+        Some(Over::KnownDomains) => format!(
+            "the draft has more than {MAX_KNOWN_DOMAINS} known_domains; the checker accepts at \
+             most {MAX_KNOWN_DOMAINS}"
         ),
     };
     Err(InputError::new(InputErrorKind::TooLarge, message).at(error.line(), error.column()))
@@ -80,6 +86,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                 "to" | "cc" | "bcc" => Over::Recipients,
                 "attachments" => Over::Attachments,
                 "not_inspected" => Over::NotInspected,
+                "known_domains" => Over::KnownDomains,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
@@ -120,6 +127,7 @@ impl<'de> Visitor<'de> for List<'_> {
             Over::Recipients => (&mut self.census.recipients, MAX_RECIPIENTS),
             Over::Attachments => (&mut self.census.attachments, MAX_ATTACHMENTS),
             Over::NotInspected => (&mut self.census.not_inspected, MAX_NOT_INSPECTED),
+            Over::KnownDomains => (&mut self.census.known_domains, MAX_KNOWN_DOMAINS),
         };
         while seq.next_element::<IgnoredAny>()?.is_some() {
             *count += 1;

@@ -316,7 +316,14 @@ mod tests {
     }
 
     /// The key prefixes the core renders (the build script copies the same ones).
-    const CORE_PREFIXES: &[&str] = &["rule.", "fix.", "reason.", "verdict.", "format."];
+    const CORE_PREFIXES: &[&str] = &[
+        "rule.",
+        "fix.",
+        "reason.",
+        "verdict.",
+        "format.",
+        "personal-data.",
+    ];
 
     #[test]
     fn every_key_the_code_names_exists_in_every_language_and_none_is_unused() {

@@ -159,9 +159,11 @@ impl Analysis {
             external_addresses: external.len(),
             external_organizations: external
                 .iter()
-                .map(|r| r.party())
-                .collect::<HashSet<_>>()
+                .filter(|r| !r.freemail)
+                .filter_map(|r| r.organization.as_ref().map(DomainName::as_str))
+                .collect::<HashSet<&str>>()
                 .len(),
+            private_mailboxes: external.iter().filter(|r| r.freemail).count(),
             visible_parties: self
                 .exposed()
                 .map(Recipient::party)
@@ -262,8 +264,10 @@ mod tests {
                 visible: 5,
                 // b, c, d, e, f, broken.
                 external_addresses: 6,
-                // partner.example, firm.co.uk, e@gmail.com, f@gmail.com, broken.
-                external_organizations: 5,
+                // partner.example, firm.co.uk; the gmail addresses are private
+                // mailboxes, `broken` is nobody.
+                external_organizations: 2,
+                private_mailboxes: 2,
                 // partner.example, firm.co.uk, e@gmail.com.
                 visible_parties: 3,
             }

@@ -21,6 +21,9 @@ macro_rules! rule_registry {
             blocked_recipient => BlockedRecipient, "blocked-recipient", Block;
             /// A throwaway mail domain.
             disposable_recipient => DisposableRecipient, "disposable-recipient", Block;
+            /// A recipient domain that resembles a known one (own organization, internal,
+            /// trusted, address book, another recipient's, a big provider).
+            lookalike_recipient => LookalikeRecipient, "lookalike-recipient", Warn;
             /// A private freemail or consumer-ISP mailbox.
             freemail_recipient => FreemailRecipient, "freemail-recipient", Warn;
             /// A recipient entry that is not a usable address (no valid domain).
@@ -39,6 +42,15 @@ macro_rules! rule_registry {
             content_not_inspected => ContentNotInspected, "content-not-inspected", Warn;
             /// A contact group or mailing list whose members could not be read.
             list_not_expanded => ListNotExpanded, "list-not-expanded", Warn;
+            /// Validated identifiers of people (IBAN, card, tax, social and health
+            /// insurance, ID documents) in the subject, the text or the files.
+            personal_data_identifiers => PersonalDataIdentifiers, "personal-data-identifiers", Block;
+            /// One part of the draft that lists many people's addresses or phone numbers.
+            personal_data_member_list => PersonalDataMemberList, "personal-data-member-list", Block;
+            /// Special categories of personal data (Art. 9 GDPR: health, religion, trade
+            /// union, sexual orientation, ethnic origin, biometric, genetic, political)
+            /// about a person.
+            personal_data_special_category => PersonalDataSpecialCategory, "personal-data-special-category", Block;
         }
     };
 }

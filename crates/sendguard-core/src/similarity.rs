@@ -17,10 +17,6 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 /// The distance of `a` and `b` if it is at most `limit`, else `None` (cheaply: the
 /// length difference alone often decides, and a row whose minimum exceeds the limit
 /// ends the computation).
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "lookalike-recipient, next commit")
-)]
 pub(crate) fn edit_distance_within(a: &[char], b: &[char], limit: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > limit {
         return None;

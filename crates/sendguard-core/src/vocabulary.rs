@@ -215,6 +215,15 @@ pub enum Fix {
     /// Leaves the draft as it is and exports the visible recipients as CSV, for the
     /// newsletter tool.
     ExportRecipients,
+    /// Replaces one address with the one the user probably meant (a look-alike domain
+    /// with the known domain it imitates): one out, one in, same local part, same field,
+    /// display name and group; nothing else changes.
+    ReplaceRecipient {
+        /// The address to take out (compared case-insensitively).
+        address: String,
+        /// The address to put in its place.
+        replacement: String,
+    },
 }
 
 /// Counts over the distinct recipients of the draft.
@@ -226,9 +235,13 @@ pub struct Summary {
     pub visible: usize,
     /// Distinct recipients outside the internal domains (trusted partners included).
     pub external_addresses: usize,
-    /// Distinct parties among them: one per organization, each private mailbox (and
-    /// each unusable address) its own.
+    /// Distinct organizations among them (registrable domains, or tenants below a
+    /// shared mail-hosting suffix). Private mailboxes and unusable addresses are not
+    /// organizations: they are not counted here.
     pub external_organizations: usize,
+    /// Private mailboxes (freemail and consumer-ISP addresses) among them.
+    #[serde(default)]
+    pub private_mailboxes: usize,
     /// Parties exposed to each other: external, visible, counted as
     /// `visible-recipients` counts them.
     pub visible_parties: usize,

@@ -2,7 +2,8 @@
 //!
 //! - No fix offered in a report loses, duplicates or invents a recipient (compared by
 //!   lower-cased address): only `remove-recipient` removes (exactly what it names), only
-//!   `move-to-bcc` adds (the sender, into To).
+//!   `move-to-bcc` adds (the sender, into To); `replace-recipient` takes exactly one
+//!   address out and puts exactly one in (same local part, in the same fields).
 //! - After `move-to-bcc`, checking again never reports `visible-recipients`; after
 //!   `remove-recipient`, the rule that offered it no longer fires.
 //! - `check` never panics, whatever JSON, policy or bytes it is given.
@@ -17,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use sendguard_core::{Address, Draft, Fix, Policy, RuleId, apply, check};
+use sendguard_core::{Address, Draft, Field, Fix, Policy, RuleId, apply, check};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------- draft generation
@@ -40,6 +41,25 @@ const BUSINESS: &[&str] = &[
     "partner.example",
 ];
 const FREEMAIL: &[&str] = &["gmail.com", "web.de", "GMX.net", "outlook.com"];
+/// Look-alikes of the domains above (homograph, digit for letter, TLD swap, typo).
+const LOOKALIKE: &[&str] = &[
+    "nord1icht.example",
+    "nordlicht-example.com",
+    "rhein-hydraulik.com",
+    "rhein-hydrau1ik.de",
+    "rhein-hydraul\u{456}k.de",
+    "xn--rhein-hydrauli-ykh.de",
+    "gmai1.com",
+    "gmial.com",
+    "atlas-sytems.fr",
+];
+/// What an address book may know.
+const KNOWN: &[&str] = &[
+    "atlas-systems.fr",
+    "rhein-hydraulik.com",
+    "not a domain",
+    "",
+];
 const DISPOSABLE: &[&str] = &["trashmail.de", "mailinator.com"];
 const LOCALS: &[&str] = &["anna", "Bob", "c.doe", "info", "einkauf", "jürgen"];
 const INVALID: &[&str] = &[
@@ -68,6 +88,7 @@ fn address_text() -> impl Strategy<Value = String> {
     let domain = prop_oneof![
         3 => proptest::sample::select(INTERNAL),
         4 => proptest::sample::select(BUSINESS),
+        2 => proptest::sample::select(LOOKALIKE),
         2 => proptest::sample::select(FREEMAIL),
         1 => proptest::sample::select(DISPOSABLE),
     ];
@@ -101,8 +122,12 @@ fn draft() -> impl Strategy<Value = Draft> {
         1 => Just(None),
     ];
     let field = || proptest::collection::vec(address(), 0..14);
-    (sender, field(), field(), field(), any::<bool>()).prop_map(
-        |(from, to, mut cc, bcc, sender_in_cc)| {
+    let known = proptest::collection::vec(
+        proptest::sample::select(KNOWN).prop_map(str::to_string),
+        0..3,
+    );
+    (sender, field(), field(), field(), any::<bool>(), known).prop_map(
+        |(from, to, mut cc, bcc, sender_in_cc, known_domains)| {
             // The sender in its own Cc is common (newsletters to self).
             if let (true, Some(from)) = (sender_in_cc, &from) {
                 cc.push(from.clone());
@@ -112,6 +137,7 @@ fn draft() -> impl Strategy<Value = Draft> {
                 to,
                 cc,
                 bcc,
+                known_domains,
                 ..Draft::default()
             }
         },
@@ -172,12 +198,35 @@ fn check_fix(
         Fix::RemoveRecipient { addresses } => {
             addresses.iter().map(|a| a.trim().to_lowercase()).collect()
         }
+        Fix::ReplaceRecipient { address, .. } => BTreeSet::from([address.trim().to_lowercase()]),
         _ => BTreeSet::new(),
+    };
+    // The one address replace-recipient may add, as written, with the name it replaces.
+    let added = match fix {
+        Fix::ReplaceRecipient {
+            address,
+            replacement,
+        } => {
+            let (old_local, _) = address.rsplit_once('@').expect("an address");
+            let (new_local, _) = replacement.rsplit_once('@').expect("an address");
+            prop_assert_eq!(old_local.to_lowercase(), new_local.to_lowercase());
+            Some((
+                address.trim().to_lowercase(),
+                replacement.trim().to_string(),
+            ))
+        }
+        _ => None,
     };
     for (address, &n) in &new {
         let was = old.get(address).copied().unwrap_or(0);
         let sender_added = matches!(fix, Fix::MoveToBcc) && sender.as_deref() == Some(address);
-        let allowed = if sender_added { was.max(1) } else { was };
+        let allowed = match &added {
+            Some((out, replacement)) if replacement.to_lowercase() == *address => {
+                was.max(old.get(out).copied().unwrap_or(0))
+            }
+            _ if sender_added => was.max(1),
+            _ => was,
+        };
         prop_assert!(
             n <= allowed,
             "{fix:?} invents or duplicates {address}: {was} -> {n}"
@@ -194,9 +243,17 @@ fn check_fix(
     if let Some(from) = &before.from {
         before_spellings.insert((from.address.clone(), from.name.clone()));
     }
+    let replaced: BTreeSet<(String, Option<String>)> = match &added {
+        Some((out, replacement)) => before
+            .recipients()
+            .filter(|(_, a)| key(a) == *out)
+            .map(|(_, a)| (replacement.clone(), a.name.clone()))
+            .collect(),
+        None => BTreeSet::new(),
+    };
     for spelling in spellings(after) {
         prop_assert!(
-            before_spellings.contains(&spelling),
+            before_spellings.contains(&spelling) || replaced.contains(&spelling),
             "{fix:?} wrote {spelling:?}, which the draft did not have"
         );
     }
@@ -226,6 +283,31 @@ fn check_fix(
             "{} still fires for its recipients after removing them",
             rule
         ),
+        Fix::ReplaceRecipient {
+            address,
+            replacement,
+        } => {
+            let out = address.trim().to_lowercase();
+            let new_key = replacement.trim().to_lowercase();
+            prop_assert!(
+                recheck
+                    .findings
+                    .iter()
+                    .all(|f| !f.recipients.contains(&out)),
+                "{} is still reported after replacing it",
+                address
+            );
+            // In every field the old address was in, and only there; where the
+            // replacement already was a recipient, it stays where it was.
+            let known = before.recipients().any(|(_, a)| key(a) == new_key);
+            for field in [Field::To, Field::Cc, Field::Bcc] {
+                let had = before.field(field).iter().any(|a| key(a) == out);
+                let had_new = before.field(field).iter().any(|a| key(a) == new_key);
+                let has = after.field(field).iter().any(|a| key(a) == new_key);
+                let expected = if known { had_new } else { had };
+                prop_assert_eq!(has, expected, "{:?} in {:?}", replacement, field);
+            }
+        }
         Fix::ExportRecipients => {
             prop_assert_eq!(after, before, "export changed the draft");
             let export = applied.export.as_ref().expect("export-recipients exports");
@@ -321,6 +403,7 @@ const DRAFT_KEYS: &[&str] = &[
     "media_type",
     "size",
     "content_base64",
+    "known_domains",
 ];
 const POLICY_KEYS: &[&str] = &[
     "$schema",

@@ -159,22 +159,6 @@ pub fn default_certificate_dir() -> PathBuf {
     }
 }
 
-/// Raises this process's soft open-file limit to its hard limit (Unix; elsewhere a
-/// no-op) and returns the soft limit now in force, `None` where there is none.
-fn raise_file_limit() -> Option<u64> {
-    #[cfg(unix)]
-    {
-        if let Err(error) = rlimit::increase_nofile_limit(u64::MAX) {
-            tracing::warn!(%error, "cannot raise the open-file limit");
-        }
-        rlimit::getrlimit(rlimit::Resource::NOFILE)
-            .ok()
-            .map(|(soft, _)| soft)
-    }
-    #[cfg(not(unix))]
-    None
-}
-
 /// A server that is listening but not yet answering: bind first, show the URLs and the
 /// certificate notice, then [`run`](Server::run).
 pub struct Server {
@@ -200,45 +184,42 @@ impl Server {
     /// site folders are not an error: their routes answer `404` or `503`.
     pub async fn bind(mut config: ServerConfig) -> Result<Server, ServerError> {
         let (policy, policy_receiver) = PolicySource::load(config.policy_file.as_deref())?;
-        let (acceptor, certificate, url_source) = match &config.tls {
-            Tls::Files { cert, key } => (
-                Some(tls::acceptor_from_files(cert, key)?),
-                None,
-                UrlSource::Direct,
-            ),
-            Tls::SelfSigned { dir } => {
-                let (acceptor, certificate) = tls::self_signed(dir)?;
-                (Some(acceptor), Some(certificate), UrlSource::Direct)
-            }
-            Tls::BehindProxy => (None, None, UrlSource::BehindProxy),
+        let (acceptor, certificate) = match &config.tls {
+            Tls::Files { cert, key } => (Some(tls::acceptor_from_files(cert, key)?), None),
+            Tls::SelfSigned { dir } => tls::self_signed(dir).map(|(a, c)| (Some(a), Some(c)))?,
+            Tls::BehindProxy => (None, None),
+        };
+        let url_source = match (&config.public_url, &config.tls) {
+            (Some(url), _) => UrlSource::Fixed(url.clone()),
+            (None, Tls::BehindProxy) => UrlSource::BehindProxy,
+            (None, _) => UrlSource::Direct,
         };
         let hsts = match (&config.tls, &config.public_url) {
             (Tls::Files { .. }, _) => true,
             (Tls::BehindProxy, Some(url)) => url.as_str().starts_with("https:"),
             _ => false,
         };
-        let url_source = config
-            .public_url
-            .clone()
-            .map_or(url_source, UrlSource::Fixed);
-        if let Some(limit) = raise_file_limit() {
-            let fits = usize::try_from(limit.saturating_sub(SPARE_FILES)).unwrap_or(usize::MAX);
-            config.max_connections = config.max_connections.min(fits).max(1);
+        // Idle connections must never use up the descriptors `/policy.json` needs.
+        match rlimit::increase_nofile_limit(u64::MAX) {
+            Ok(limit) => {
+                let fits = usize::try_from(limit.saturating_sub(SPARE_FILES)).unwrap_or(usize::MAX);
+                config.max_connections = config.max_connections.min(fits).max(1);
+            }
+            Err(error) => tracing::warn!(%error, "cannot raise the open-file limit"),
         }
         let bind_error = |error: std::io::Error| {
             ServerError::new(ServerErrorKind::Bind, Some(&config.listen), &error).with_source(error)
         };
         let listener = TcpListener::bind(config.listen).await.map_err(bind_error)?;
         let local_addr = listener.local_addr().map_err(bind_error)?;
-        let router = routes::router(
-            routes::AppState {
-                policy: policy_receiver,
-                url_source,
-                send_mode: config.send_mode,
-                roots: config.roots.clone(),
-            },
-            hsts,
-        );
+        let (send_mode, roots) = (config.send_mode, config.roots.clone());
+        let state = routes::AppState {
+            policy: policy_receiver,
+            url_source,
+            send_mode,
+            roots,
+        };
+        let router = routes::router(state, hsts);
         Ok(Server {
             listener,
             local_addr,

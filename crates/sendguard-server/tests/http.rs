@@ -1202,6 +1202,21 @@ async fn public_url_and_the_proxy_end_of_forwarding_lists() {
         text.contains("\"https://sendguard.corp.example/outlook/taskpane.html\""),
         "{text}"
     );
+    // The same when the proxy adds a header line of its own instead of appending.
+    let text = client
+        .get(server.url("/manifest.xml"))
+        .header("x-forwarded-host", "evil.example")
+        .header("x-forwarded-host", "sendguard.corp.example")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("\"http://sendguard.corp.example/outlook/taskpane.html\""),
+        "{text}"
+    );
     let response = get(&client, &server.url("/policy.json")).await;
     assert!(
         response

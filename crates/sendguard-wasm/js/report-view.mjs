@@ -52,10 +52,6 @@ export function renderReport(container, report, options) {
   const lang = LANGS.indexOf(settings.lang) >= 0 ? settings.lang : "en";
   const collapseAfter = settings.collapseAfter > 0 ? settings.collapseAfter : DEFAULT_COLLAPSE_AFTER;
   const say = translator(catalogue, lang);
-  // "1 recipient" / "2 recipients": `<key>.one` for exactly one, else `<key>.other`
-  // (the plural rule of both English and German).
-  const counted = (key, count) =>
-    say(key + (count === 1 ? ".one" : ".other"), { count: formatCount(count, lang) });
 
   const root = element("section", "sg-report");
   root.lang = lang;
@@ -65,8 +61,10 @@ export function renderReport(container, report, options) {
   live.setAttribute("aria-atomic", "true");
   const headline = element("h2", "sg-headline");
   headline.tabIndex = -1;
-  const summary = element("p", "sg-summary");
-  live.append(headline, summary);
+  // No summary line of counts under the headline: the findings carry the counts that
+  // matter (the external-recipients note, the visible-recipients block), and a report
+  // says each thing once ("1 recipient, 0 of them external" helped nobody decide).
+  live.append(headline);
   const body = element("div", "sg-body");
   root.append(live, body);
   container.replaceChildren(root);
@@ -167,14 +165,6 @@ export function renderReport(container, report, options) {
     root.className = "sg-report sg-verdict-" + current.verdict;
     root.dataset.verdict = current.verdict;
     headline.textContent = pick(current.headline, lang);
-    const s = current.summary;
-    summary.textContent = s
-      ? say("view.summary", {
-        recipients: counted("view.summary.recipients", s.recipients),
-        external: formatCount(s.external_addresses, lang),
-        organizations: counted("view.summary.organizations", s.external_organizations),
-      })
-      : "";
     const findings = current.findings || [];
     const parts = [];
     if (findings.length === 0) {

@@ -37,6 +37,8 @@ export interface Draft {
   attachments?: Attachment[];
   /** What the front end could not read: each entry becomes a finding. */
   not_inspected?: NotInspected[];
+  /** Domains from the address books (no addresses): never reported as look-alikes. */
+  known_domains?: string[];
 }
 
 /** A part of the draft that could not be inspected, and why. */
@@ -59,6 +61,7 @@ export type RuleId =
   | "visible-recipients"
   | "blocked-recipient"
   | "disposable-recipient"
+  | "lookalike-recipient"
   | "freemail-recipient"
   | "invalid-recipient"
   | "external-recipients"
@@ -67,7 +70,10 @@ export type RuleId =
   | "attachment-too-large"
   | "attachment-macro-document"
   | "content-not-inspected"
-  | "list-not-expanded";
+  | "list-not-expanded"
+  | "personal-data-identifiers"
+  | "personal-data-member-list"
+  | "personal-data-special-category";
 
 export type Severity = "off" | "info" | "warn" | "block";
 export type Verdict = "pass" | "warn" | "block";
@@ -76,7 +82,8 @@ export type Verdict = "pass" | "warn" | "block";
 export type Fix =
   | { kind: "move-to-bcc" }
   | { kind: "remove-recipient"; addresses: string[] }
-  | { kind: "export-recipients" };
+  | { kind: "export-recipients" }
+  | { kind: "replace-recipient"; address: string; replacement: string };
 
 /** A fix a finding offers: the button label and the action. */
 export interface FixOffer {
@@ -102,8 +109,13 @@ export interface Finding {
 export interface Summary {
   recipients: number;
   visible: number;
+  /** Outside the internal domains (trusted partners included). */
   external_addresses: number;
+  /** Distinct organizations among them; private mailboxes are not organizations. */
   external_organizations: number;
+  /** Private (freemail, consumer-ISP) mailboxes among them. */
+  private_mailboxes: number;
+  /** Parties exposed to each other in To/Cc, as visible-recipients counts them. */
   visible_parties: number;
 }
 

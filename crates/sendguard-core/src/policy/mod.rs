@@ -13,6 +13,8 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::vocabulary::Severity;
+
 pub use domain_set::DomainSet;
 pub use parse::{PolicyError, PolicyErrorKind};
 pub use severities::Severities;
@@ -58,8 +60,10 @@ pub struct Policy {
     pub trusted_domains: DomainSet,
     /// Extra private-mail domains, on top of the shipped lists.
     pub freemail_domains: DomainSet,
-    /// How `freemail-recipient` tells a mailing from personal mail.
-    pub freemail_recipient: FreemailRecipient,
+    /// A draft with at least this many recipients in Bcc only (the sender not counted)
+    /// is a mailing: `freemail-recipient` reports the private mailboxes in its Bcc as an
+    /// info, not a warning. Private mailboxes in To or Cc always warn. 0: never a mailing.
+    pub bcc_mailing_from: u32,
     /// Shared mail-hosting suffixes whose subdomains are separate organizations (a
     /// Microsoft 365 tenant `contoso.onmicrosoft.com`), on top of the shipped list
     /// (`data/tenant-suffixes.txt`).
@@ -83,6 +87,79 @@ pub struct Policy {
     pub override_block: OverridePolicy,
     /// What the add-ins do when the checker itself fails.
     pub on_checker_error: FailMode,
+    /// Thresholds and severities of the personal-data rules, and the organization's own
+    /// identifiers.
+    pub personal_data: PersonalData,
+}
+
+/// Settings of `personal-data-identifiers` and `personal-data-member-list`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PersonalData {
+    /// The organization's own identifiers (its IBANs, say): not personal data, never
+    /// reported. Each must be a valid identifier (IBAN, card, tax, pension or health
+    /// insurance number, document number); spaces are ignored.
+    pub own_identifiers: Vec<OwnIdentifier>,
+    /// Distinct IBANs in a draft from which `personal-data-identifiers` reports: one
+    /// customer's IBAN on an invoice is business, several people's bank details are a
+    /// list.
+    pub min_ibans: std::num::NonZeroU32,
+    /// Distinct other identifiers (cards, tax, pension and health insurance numbers,
+    /// identity documents) from which `personal-data-identifiers` reports.
+    pub min_other_identifiers: std::num::NonZeroU32,
+    /// Distinct people (e-mail addresses, phone numbers or vCards) in one part (the
+    /// text, one file) from which `personal-data-member-list` reports.
+    pub min_list_people: std::num::NonZeroU32,
+    /// The severity of a personal-data finding by who gets the mail; the most exposed
+    /// recipient decides, and the rule's own severity is the ceiling.
+    pub severity_by_recipients: RecipientSeverities,
+}
+
+/// A severity for each class of recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RecipientSeverities {
+    /// Every recipient is internal.
+    pub internal: Severity,
+    /// Some recipient is external (business domains, trusted partners included).
+    pub external: Severity,
+    /// Some recipient is a private mailbox (freemail, consumer ISP).
+    pub private_mailbox: Severity,
+}
+
+/// One of the organization's own identifiers, as written in the policy
+/// (`"DE89 3704 0044 0532 0130 00"`). Parsing fails unless it validates as one of the
+/// identifiers the personal-data scan knows, so a typo cannot hide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct OwnIdentifier(String);
+
+impl OwnIdentifier {
+    /// As written in the policy.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for OwnIdentifier {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        if crate::personal_data::identifies(&value) {
+            Ok(OwnIdentifier(value))
+        } else {
+            Err(format!(
+                "`{value}` is not a valid IBAN, card, tax, pension or health insurance or \
+                 document number (its check digits do not match)"
+            ))
+        }
+    }
+}
+
+impl From<OwnIdentifier> for String {
+    fn from(value: OwnIdentifier) -> String {
+        value.0
+    }
 }
 
 /// Thresholds for `visible-recipients`, counted over external recipients in To and Cc.
@@ -95,16 +172,6 @@ pub struct VisibleRecipients {
     pub block_parties: u32,
     /// Block from this many external addresses, however few organizations.
     pub block_addresses: u32,
-}
-
-/// How `freemail-recipient` tells a mailing from personal mail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct FreemailRecipient {
-    /// A draft with at least this many recipients in Bcc only (the sender not
-    /// counted) is a mailing: private mailboxes in its Bcc see nobody and are an info,
-    /// not a warning. Private mailboxes in To or Cc always warn. 0: never a mailing.
-    pub bcc_mailing_from: u32,
 }
 
 /// How `move-to-bcc` rewrites the draft.
@@ -188,7 +255,7 @@ impl Default for Policy {
             internal_domains: DomainSet::default(),
             trusted_domains: DomainSet::default(),
             freemail_domains: DomainSet::default(),
-            freemail_recipient: FreemailRecipient::default(),
+            bcc_mailing_from: crate::rules::DEFAULT_BCC_MAILING_FROM,
             tenant_suffixes: DomainSet::default(),
             blocked_domains: DomainSet::default(),
             severity: Severities::default(),
@@ -198,6 +265,7 @@ impl Default for Policy {
             attachments: AttachmentPolicy::default(),
             override_block: OverridePolicy::default(),
             on_checker_error: FailMode::FailOpen,
+            personal_data: PersonalData::default(),
         }
     }
 }

@@ -15,6 +15,7 @@ const POLICY_LISTS: &[&str] = &[
     "tenant_suffixes",
     "extra_dangerous_extensions",
     "allowed_extensions",
+    "own_identifiers",
 ];
 
 impl Policy {

@@ -8,7 +8,7 @@
 //! - A private mailbox in To or Cc is always flagged at the rule's severity (default
 //!   warn): that is correspondence with a private person, whatever else the draft holds.
 //! - A private mailbox in Bcc only is flagged the same way, unless the draft is a
-//!   **Bcc mailing**: at least `freemail_recipient.bcc_mailing_from` distinct recipients
+//!   **Bcc mailing**: at least `bcc_mailing_from` distinct recipients
 //!   (default 10, the sender not counted) are in Bcc only. In a Bcc mailing nobody sees
 //!   anybody else's address, so its private mailboxes are one info finding (never
 //!   stopping the send) that counts them and, where the policy names a newsletter tool,
@@ -18,7 +18,6 @@
 use std::collections::HashSet;
 
 use crate::messages::{Arg, short_list, text};
-use crate::policy::FreemailRecipient;
 use crate::recipients::Recipient;
 use crate::rules::Context;
 use crate::rules::per_recipient::{MessageKeys, flag_recipients};
@@ -32,14 +31,9 @@ const MESSAGE: MessageKeys = MessageKeys {
     other: "rule.freemail-recipient.message.other",
 };
 
-impl Default for FreemailRecipient {
-    /// Ten people in Bcc are a mailing; personal mail rarely hides that many.
-    fn default() -> Self {
-        FreemailRecipient {
-            bcc_mailing_from: 10,
-        }
-    }
-}
+/// The policy's `bcc_mailing_from` default: ten people in Bcc are a mailing; personal
+/// mail rarely hides that many.
+pub(crate) const DEFAULT_BCC_MAILING_FROM: u32 = 10;
 
 /// A private mailbox this rule is about.
 fn private(recipient: &Recipient) -> bool {
@@ -57,7 +51,7 @@ fn bcc_only(context: &Context<'_>) -> usize {
 }
 
 pub(super) fn check(context: &Context<'_>, severity: Severity) -> Vec<Finding> {
-    let threshold = context.policy.freemail_recipient.bcc_mailing_from;
+    let threshold = context.policy.bcc_mailing_from;
     let in_bcc = bcc_only(context);
     let mailing = threshold > 0 && in_bcc >= usize::try_from(threshold).unwrap_or(usize::MAX);
     let mut found = flag_recipients(context, RuleId::FreemailRecipient, severity, &MESSAGE, |r| {
@@ -89,8 +83,13 @@ fn mailing_note(context: &Context<'_>, severity: Severity, in_bcc: usize) -> Opt
         .filter(|domain| seen.insert(domain.as_str()))
         .map(|domain| domain.as_str().to_string())
         .collect();
+    let key = if hits.len() == 1 {
+        "rule.freemail-recipient.message.mailing.one"
+    } else {
+        "rule.freemail-recipient.message.mailing"
+    };
     let mut message = text(
-        "rule.freemail-recipient.message.mailing",
+        key,
         &[
             ("count", Arg::Count(hits.len())),
             ("total", Arg::Count(in_bcc)),
@@ -197,13 +196,22 @@ mod tests {
         // 9 business + 1 private = 10 in Bcc: a mailing at the default.
         let ten = bcc_draft(&["me@corp.example"], 9, &["x@gmail.com"]);
         assert_eq!(severities(&ten, "{}"), [(Severity::Info, 1)]);
+        let found = findings(RuleId::FreemailRecipient, &ten, "{}");
+        assert!(
+            found[0]
+                .message
+                .get(Lang::En)
+                .starts_with("One of the 10 recipients in Bcc uses a private mailbox (gmail.com)."),
+            "{:?}",
+            found[0].message
+        );
         // 9 in Bcc: personal mail, the private mailbox warns.
         let nine = bcc_draft(&["me@corp.example"], 8, &["x@gmail.com"]);
         assert_eq!(severities(&nine, "{}"), [(Severity::Warn, 1)]);
         // The sender in Bcc does not count towards the ten.
         let with_sender = bcc_draft(&[], 8, &["x@gmail.com", "me@corp.example"]);
         assert_eq!(severities(&with_sender, "{}"), [(Severity::Warn, 1)]);
-        let policy = |n: u32| format!(r#"{{"freemail_recipient":{{"bcc_mailing_from":{n}}}}}"#);
+        let policy = |n: u32| format!(r#"{{"bcc_mailing_from":{n}}}"#);
         assert_eq!(severities(&ten, &policy(11)), [(Severity::Warn, 1)]);
         assert_eq!(severities(&nine, &policy(9)), [(Severity::Info, 1)]);
         // 0 switches the exception off.

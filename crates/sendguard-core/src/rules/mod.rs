@@ -9,6 +9,7 @@
 mod file_names;
 mod not_inspected;
 mod per_recipient;
+mod personal_data;
 
 use crate::draft::Draft;
 use crate::messages::text;
@@ -46,6 +47,8 @@ macro_rules! declare_rule_modules {
 
 rule_registry!(declare_rule_modules);
 
+pub(crate) use freemail_recipient::DEFAULT_BCC_MAILING_FROM;
+
 /// What every rule sees: the draft, the policy, and the recipient analysis and its
 /// counts, each done once per check.
 pub(crate) struct Context<'a> {
@@ -56,6 +59,9 @@ pub(crate) struct Context<'a> {
     /// expansion could not open.
     pub(crate) not_inspected: Vec<crate::draft::NotInspected>,
     pub(crate) policy: &'a Policy,
+    /// The personal-data scan of subject, text and files; `None` when every
+    /// personal-data rule is off.
+    pub(crate) personal_data: Option<crate::personal_data::Scan>,
     pub(crate) analysis: Analysis,
     pub(crate) summary: Summary,
 }
@@ -64,14 +70,28 @@ impl<'a> Context<'a> {
     fn new(draft: &'a Draft, policy: &'a Policy) -> Context<'a> {
         let analysis = Analysis::new(draft, policy);
         let files = crate::files::expand(draft);
+        let scanned = [
+            RuleId::PersonalDataIdentifiers,
+            RuleId::PersonalDataMemberList,
+        ]
+        .into_iter()
+        .any(|rule| policy.severity.get(rule) != Severity::Off);
+        let personal_data = scanned.then(|| crate::personal_data::scan(draft, &files, policy));
+        let mut not_inspected: Vec<crate::draft::NotInspected> = draft
+            .not_inspected
+            .iter()
+            .cloned()
+            .chain(files.gaps.iter().map(crate::files::Gap::not_inspected))
+            .collect();
+        for gap in personal_data.iter().flat_map(|scan| &scan.gaps) {
+            if !not_inspected.contains(gap) {
+                not_inspected.push(gap.clone());
+            }
+        }
         Context {
             draft,
-            not_inspected: draft
-                .not_inspected
-                .iter()
-                .cloned()
-                .chain(files.gaps.iter().map(crate::files::Gap::not_inspected))
-                .collect(),
+            not_inspected,
+            personal_data,
             files,
             policy,
             summary: analysis.summary(),
@@ -94,6 +114,16 @@ pub fn check(draft: &Draft, policy: &Policy) -> Report {
         })
         .flatten()
         .collect();
+    // Each thing once: the informational MailTip (`external-recipients` at info) is
+    // left out when another finding already names recipients; that finding and its
+    // list say what the decision needs.
+    if findings
+        .iter()
+        .any(|f| f.rule != RuleId::ExternalRecipients && !f.recipients.is_empty())
+    {
+        findings
+            .retain(|f| !(f.rule == RuleId::ExternalRecipients && f.severity == Severity::Info));
+    }
     // Stable sort: worst first, registry order within a severity.
     findings.sort_by_key(|finding| std::cmp::Reverse(finding.severity));
     let verdict = findings
@@ -151,6 +181,50 @@ mod tests {
             assert_eq!(*why, format!("rule.{}.why", rule.id()));
         }
         assert_eq!(TITLES_AND_REASONS.len(), RuleId::ALL.len());
+    }
+
+    fn rules_of(draft: &str, policy: &str) -> Vec<(RuleId, Severity)> {
+        let draft = Draft::from_json(draft).unwrap();
+        check(&draft, &Policy::from_json(policy).unwrap())
+            .findings
+            .iter()
+            .map(|f| (f.rule, f.severity))
+            .collect()
+    }
+
+    /// Issue 13: the 30-Cc report listed the same 30 addresses under the block and
+    /// again under the external-recipients note.
+    #[test]
+    fn the_mailtip_does_not_repeat_what_another_finding_lists() {
+        let cc: Vec<String> = (0..30)
+            .map(|i| format!(r#"{{"address":"p{i}@firm{i}.example"}}"#))
+            .collect();
+        let thirty = format!(
+            r#"{{"from":{{"address":"me@corp.example"}},"cc":[{}]}}"#,
+            cc.join(",")
+        );
+        assert_eq!(
+            rules_of(&thirty, "{}"),
+            [(RuleId::VisibleRecipients, Severity::Block)]
+        );
+        // A policy that wants external mail confirmed keeps it.
+        assert_eq!(
+            rules_of(&thirty, r#"{"severity":{"external-recipients":"warn"}}"#),
+            [
+                (RuleId::VisibleRecipients, Severity::Block),
+                (RuleId::ExternalRecipients, Severity::Warn)
+            ]
+        );
+        // Alone, or next to an attachment finding (which names no recipient), it stays.
+        let one = r#"{"from":{"address":"me@corp.example"},"to":[{"address":"a@firm.example"}],
+            "attachments":[{"name":"setup.exe","size":10}]}"#;
+        assert_eq!(
+            rules_of(one, "{}"),
+            [
+                (RuleId::AttachmentDangerousType, Severity::Block),
+                (RuleId::ExternalRecipients, Severity::Info)
+            ]
+        );
     }
 
     #[test]
