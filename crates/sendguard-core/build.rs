@@ -23,7 +23,7 @@
 //!   (`data/confusables-ascii.txt`) as two parallel arrays sorted by source character,
 //!   targets lower-cased.
 //! - `messages.rs`: the catalogue entries the core itself renders (`rule.*`, `fix.*`,
-//!   `reason.*`, `verdict.*`, `format.*`, `personal-data.*`), per language as sorted arrays; the front ends'
+//!   `reason.*`, `verdict.*`, `format.*`, `personal-data.*`, `policy.*`), per language as sorted arrays; the front ends'
 //!   UI strings stay out.
 
 // A build script talks to cargo through stdout.
@@ -44,6 +44,7 @@ const CORE_MESSAGE_PREFIXES: &[&str] = &[
     "verdict.",
     "format.",
     "personal-data.",
+    "policy.",
 ];
 
 fn main() {

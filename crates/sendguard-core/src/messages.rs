@@ -57,6 +57,13 @@ impl Text {
         &self.by_lang[lang.index()]
     }
 
+    /// Appends `more` directly (no space), in every language.
+    pub(crate) fn push_text(&mut self, more: &Text) {
+        for lang in Lang::ALL {
+            self.by_lang[lang.index()].push_str(more.get(lang));
+        }
+    }
+
     /// Appends `more` after a space, in every language.
     pub(crate) fn append(&mut self, more: &Text) {
         for lang in Lang::ALL {
@@ -323,6 +330,7 @@ mod tests {
         "verdict.",
         "format.",
         "personal-data.",
+        "policy.",
     ];
 
     #[test]

@@ -399,7 +399,7 @@ fn bad_policies_are_errors_that_say_where() {
         ),
         (
             "{\"on_checker_error\": \"fail-silently\"}",
-            PolicyErrorKind::UnknownKey,
+            PolicyErrorKind::WrongValue,
             "fail-open",
         ),
     ];

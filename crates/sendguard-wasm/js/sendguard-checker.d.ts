@@ -151,33 +151,85 @@ export interface Applied {
 
 /** The policy IT writes. Every field is optional; unknown keys are errors. */
 export interface Policy {
-  $schema?: string;
-  name?: string;
+  /** A JSON Schema reference for editors; ignored by the checker. */
+  $schema?: string | null;
+  /** A name for this policy, shown in the add-ins' options ("ACME 2026-11"). */
+  name?: string | null;
+  /** The organization's own domains; their subdomains are internal too. Empty: the sender's organization (registrable domain of From) is internal. */
   internal_domains?: string[];
+  /** Partner domains treated like internal ones for visibility: they are not counted as exposed parties and stay visible when moving to BCC. Still listed as external. */
   trusted_domains?: string[];
+  /** Extra private-mail domains, on top of the shipped lists. */
   freemail_domains?: string[];
+  /** A draft with at least this many recipients in Bcc only (the sender not counted) is a mailing: freemail-recipient reports the private mailboxes in its Bcc as an info, not a warning. Private mailboxes in To or Cc always warn. 0: never a mailing. */
+  bcc_mailing_from?: number;
+  /** Shared mail-hosting suffixes whose subdomains are separate organizations (a Microsoft 365 tenant contoso.onmicrosoft.com), on top of the shipped list (data/tenant-suffixes.txt). */
+  tenant_suffixes?: string[];
+  /** Domains nobody may send to (rule blocked-recipient). */
   blocked_domains?: string[];
+  /** Each rule's severity (off, info, warn, block). For visible-recipients it is the highest severity the thresholds may reach. */
   severity?: Partial<Record<RuleId, Severity>>;
+  /** Thresholds for visible-recipients. */
   visible_recipients?: {
+    /** Warn from this many parties (organizations; each private address is its own). */
     warn_parties?: number;
+    /** Block from this many parties. */
     block_parties?: number;
+    /** Block from this many external addresses, however few organizations. */
     block_addresses?: number;
   };
+  /** How the move-to-bcc fix rewrites the draft. */
   move_to_bcc?: {
+    /** Who goes into To when it would be empty. */
     to?: "sender" | "nobody";
+    /** Whether internal (and trusted) recipients stay in To/Cc; if not, they move too. */
     keep_internal_visible?: boolean;
   };
-  newsletter_tool?: { name: string; url?: string } | null;
+  /** The organization's newsletter tool, suggested for mailings; its name appears on the export button. */
+  newsletter_tool?: {
+    /** Its name as users know it ("CleverReach", "rapidmail"). */
+    name: string;
+    /** Where to open it (https://…). */
+    url?: string | null;
+  } | null;
+  /** Attachment limits. */
   attachments?: {
+    /** The most all attachments together may weigh, in MB (10^6 bytes). Base64 makes a message about a third larger: 20 MB of files is about the 25 MB most mail servers accept. */
     max_total_mb?: number;
+    /** More endings to treat as dangerous ("xlsm"), without the dot. */
     extra_dangerous_extensions?: string[];
+    /** Endings never treated as dangerous ("iso" for an IT team), without the dot. */
     allowed_extensions?: string[];
   };
+  /** Whether users may send despite a block. */
   override?: {
+    /** Users may send despite a block. */
     allow_block?: boolean;
+    /** An override needs a written reason. */
     require_reason?: boolean;
   };
+  /** What the add-ins do when the checker itself fails. */
   on_checker_error?: "fail-open" | "fail-closed";
+  /** Thresholds and severities of the personal-data rules, and the organization's own identifiers. */
+  personal_data?: {
+    /** The organization's own identifiers (its IBANs, say): not personal data, never reported. Each must be a valid identifier (IBAN, card, tax, pension or health insurance number, document number); spaces are ignored. */
+    own_identifiers?: string[];
+    /** Distinct IBANs in a draft from which personal-data-identifiers reports: one customer's IBAN on an invoice is business, several people's bank details are a list. */
+    min_ibans?: number;
+    /** Distinct other identifiers (cards, tax, pension and health insurance numbers, identity documents) from which personal-data-identifiers reports. */
+    min_other_identifiers?: number;
+    /** Distinct people (e-mail addresses, phone numbers or vCards) in one part (the text, one file) from which personal-data-member-list reports. */
+    min_list_people?: number;
+    /** The severity of a personal-data finding by who gets the mail; the most exposed recipient decides, and the rule's own severity is the ceiling. */
+    severity_by_recipients?: {
+      /** Every recipient is internal. */
+      internal?: "off" | "info" | "warn" | "block";
+      /** Some recipient is external (business domains, trusted partners included). */
+      external?: "off" | "info" | "warn" | "block";
+      /** Some recipient is a private mailbox (freemail, consumer ISP). */
+      private_mailbox?: "off" | "info" | "warn" | "block";
+    };
+  };
 }
 
 /** A pasted address list, parsed by the core (`Checker.parseAddresses`). */

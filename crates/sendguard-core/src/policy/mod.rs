@@ -5,9 +5,12 @@
 //! a domain or thresholds that contradict each other are errors that name the key and
 //! the line, because a typo must never silently switch protection off.
 
+mod de;
 mod domain_set;
+mod error;
 mod parse;
 mod severities;
+mod tree;
 
 use std::sync::LazyLock;
 
@@ -16,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::vocabulary::Severity;
 
 pub use domain_set::DomainSet;
-pub use parse::{PolicyError, PolicyErrorKind};
+pub use error::{PolicyError, PolicyErrorKind};
 pub use severities::Severities;
 
 /// What a front end does when the checker itself fails (it throws, or cannot load).

@@ -1,141 +1,129 @@
-//! Reading a policy: strict JSON, errors that name the key and the line, and a
-//! did-you-mean for typos.
+//! Reading a policy: strict JSON read into a tree that knows where everything stands
+//! ([`tree`]), the policy's types read from that tree with typed errors ([`de`]), then
+//! the checks types cannot express ([`Policy::validate`]).
+//!
+//! [`tree`]: crate::policy::tree
+//! [`de`]: crate::policy::de
 
-use std::fmt;
+use serde::Deserialize as _;
 
-use crate::json::{locate, objects_not_arrays};
-use crate::policy::Policy;
-
-/// The policy keys whose values are lists; everywhere else an array is a mistake.
-const POLICY_LISTS: &[&str] = &[
-    "internal_domains",
-    "trusted_domains",
-    "freemail_domains",
-    "blocked_domains",
-    "tenant_suffixes",
-    "extra_dangerous_extensions",
-    "allowed_extensions",
-    "own_identifiers",
-];
+use crate::domain::DomainName;
+use crate::messages::{Arg, text};
+use crate::policy::de::NodeDeserializer;
+use crate::policy::tree::{self, Node, Value, position};
+use crate::policy::{DomainSet, Policy, PolicyError, PolicyErrorKind};
 
 impl Policy {
     /// Reads a policy, rejecting anything it does not understand.
     ///
     /// ```
-    /// use sendguard_core::Policy;
+    /// use sendguard_core::{Lang, Policy, PolicyErrorKind};
     ///
     /// let error = Policy::from_json("{\n  \"severity\": {\"freemail-recipent\": \"off\"}\n}")
     ///     .unwrap_err();
-    /// assert_eq!(error.line(), 2);
-    /// assert!(error.to_string().contains("did you mean `freemail-recipient`"));
+    /// assert_eq!(error.kind(), PolicyErrorKind::UnknownKey);
+    /// assert_eq!((error.line(), error.column()), (2, 16));
+    /// assert!(error.message().contains("did you mean `freemail-recipient`"));
+    /// assert!(error.message_in(Lang::De).contains("meinten Sie `freemail-recipient`"));
     /// ```
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
         if text.trim().is_empty() {
-            return Err(PolicyError {
-                kind: PolicyErrorKind::Empty,
-                path: String::new(),
-                line: 1,
-                column: 1,
-                message: "the policy is empty; write {} for the default policy".into(),
-            });
+            return Err(PolicyError::empty());
         }
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let mut policy: Policy =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(PolicyError::from_serde)?;
-        deserializer.end().map_err(|error| PolicyError {
-            kind: PolicyErrorKind::Syntax,
-            path: String::new(),
-            line: error.line(),
-            column: error.column(),
-            message: "unexpected text after the policy object".into(),
-        })?;
-        if let Err(place) = objects_not_arrays(text, POLICY_LISTS) {
-            let what = if place.path.is_empty() {
-                "the policy must be a JSON object `{…}`, not an array".to_string()
-            } else {
-                format!("`{}` must be an object `{{…}}`, not an array", place.path)
-            };
-            return Err(PolicyError {
-                kind: PolicyErrorKind::WrongValue,
-                path: place.path,
-                line: place.line,
-                column: place.column,
-                message: what,
-            });
-        }
-        policy.validate(text)?;
+        let tree = tree::parse(text).map_err(|error| PolicyError::from_read(text, error))?;
+        let mut policy = Policy::deserialize(NodeDeserializer(&tree))
+            .map_err(|error| PolicyError::from_de(text, &error))?;
+        policy.validate(&Located { text, tree: &tree })?;
         policy.normalize();
         Ok(policy)
     }
 
-    /// Checks what types cannot: ranges and thresholds that contradict each other.
-    fn validate(&self, text: &str) -> Result<(), PolicyError> {
+    /// Checks what types cannot: ranges, thresholds that contradict each other, and
+    /// entries that would switch protection off.
+    fn validate(&self, at: &Located<'_>) -> Result<(), PolicyError> {
         let limits = &self.visible_recipients;
-        let checks: [(&[&str], bool, &str); 5] = [
-            (
-                &["visible_recipients", "warn_parties"],
-                limits.warn_parties >= 1,
-                "must be at least 1",
-            ),
-            (
-                &["visible_recipients", "block_parties"],
-                limits.block_parties >= limits.warn_parties,
-                "must not be below warn_parties",
-            ),
-            (
+        let at_least_one = |path: &[&str], value: u32| {
+            (value < 1).then(|| {
+                at.invalid(
+                    path,
+                    None,
+                    "policy.invalid.at-least",
+                    vec![("min", Arg::Count(1))],
+                )
+            })
+        };
+        let problems = [
+            at_least_one(&["visible_recipients", "warn_parties"], limits.warn_parties),
+            (limits.block_parties < limits.warn_parties).then(|| {
+                at.invalid(
+                    &["visible_recipients", "block_parties"],
+                    None,
+                    "policy.invalid.not-below",
+                    vec![("other", Arg::Str("warn_parties".into()))],
+                )
+            }),
+            at_least_one(
                 &["visible_recipients", "block_addresses"],
-                limits.block_addresses >= 1,
-                "must be at least 1",
+                limits.block_addresses,
             ),
-            (
+            at_least_one(
                 &["attachments", "max_total_mb"],
-                self.attachments.max_total_mb >= 1,
-                "must be at least 1",
+                self.attachments.max_total_mb,
             ),
-            (
-                &["newsletter_tool", "url"],
-                self.newsletter_tool
-                    .as_ref()
-                    .and_then(|tool| tool.url.as_deref())
-                    .is_none_or(|url| url.starts_with("https://") || url.starts_with("http://")),
-                "must start with https:// (or http://)",
-            ),
+            self.newsletter_tool
+                .as_ref()
+                .and_then(|tool| tool.url.as_deref())
+                .filter(|url| !(url.starts_with("https://") || url.starts_with("http://")))
+                .map(|_| {
+                    at.invalid(
+                        &["newsletter_tool", "url"],
+                        None,
+                        "policy.invalid.web-address",
+                        Vec::new(),
+                    )
+                }),
         ];
-        for (path, ok, problem) in checks {
-            if !ok {
-                let (line, column) = locate(text, path);
-                return Err(PolicyError {
-                    kind: PolicyErrorKind::Invalid,
-                    path: path.join("."),
-                    line,
-                    column,
-                    message: format!("`{}` {problem}", path.join(".")),
-                });
-            }
+        if let Some(problem) = problems.into_iter().flatten().next() {
+            return Err(problem);
         }
-        for (path, list) in [
+        for (key, list) in [
             (
-                "attachments.extra_dangerous_extensions",
+                "extra_dangerous_extensions",
                 &self.attachments.extra_dangerous_extensions,
             ),
-            (
-                "attachments.allowed_extensions",
-                &self.attachments.allowed_extensions,
-            ),
+            ("allowed_extensions", &self.attachments.allowed_extensions),
         ] {
-            if let Some(bad) = list.iter().find(|ext| {
+            let bad = list.iter().position(|ext| {
                 let ext = ext.trim_start_matches('.');
                 ext.is_empty() || !ext.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            }) {
-                let (section, key) = path.split_once('.').unwrap_or((path, ""));
-                let (line, column) = locate(text, &[section, key]);
-                return Err(PolicyError {
-                    kind: PolicyErrorKind::Invalid,
-                    path: path.to_string(),
-                    line,
-                    column,
-                    message: format!("`{path}`: {bad:?} is not a file ending (write \"exe\")"),
-                });
+            });
+            if let Some(index) = bad {
+                let value = serde_json::to_string(&list[index]).unwrap_or_default();
+                return Err(at.invalid(
+                    &["attachments", key],
+                    Some(index),
+                    "policy.invalid.file-ending",
+                    vec![("value", Arg::Str(value))],
+                ));
+            }
+        }
+        for (key, set, role) in [
+            ("internal_domains", &self.internal_domains, "internal"),
+            ("trusted_domains", &self.trusted_domains, "trusted"),
+        ] {
+            if let Some((index, domain)) = public_suffix_in(set) {
+                let message = match (domain.as_str().contains('.'), role) {
+                    (true, "internal") => "policy.invalid.public-suffix.internal",
+                    (true, _) => "policy.invalid.public-suffix.trusted",
+                    (false, "internal") => "policy.invalid.top-level.internal",
+                    (false, _) => "policy.invalid.top-level.trusted",
+                };
+                return Err(at.invalid(
+                    &[key],
+                    Some(index),
+                    message,
+                    vec![("domain", Arg::Str(domain.as_str().into()))],
+                ));
             }
         }
         Ok(())
@@ -153,154 +141,74 @@ impl Policy {
     }
 }
 
-/// A policy the checker cannot accept, with the key and the place.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyError {
-    kind: PolicyErrorKind,
-    path: String,
-    line: usize,
-    column: usize,
-    message: String,
+/// The first entry that is a public suffix or a top-level domain: as an internal or
+/// trusted domain it would make every organization under it internal or trusted.
+fn public_suffix_in(set: &DomainSet) -> Option<(usize, &DomainName)> {
+    set.iter()
+        .enumerate()
+        .find(|(_, domain)| domain.is_public_suffix())
 }
 
-/// What is wrong with a policy.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PolicyErrorKind {
-    /// The file is empty.
-    Empty,
-    /// Not valid JSON.
-    Syntax,
-    /// A key the policy does not have (usually a typo).
-    UnknownKey,
-    /// A value of the wrong type or form (a string where a number belongs, a bad domain).
-    WrongValue,
-    /// Values that are each fine but contradict each other or are out of range.
-    Invalid,
+/// The policy's text with its tree, to place errors found after reading.
+struct Located<'t> {
+    text: &'t str,
+    tree: &'t Node,
 }
 
-impl PolicyError {
-    fn from_serde(error: serde_path_to_error::Error<serde_json::Error>) -> PolicyError {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        let text = crate::draft::strip_position(&inner);
-        let kind = if inner.is_syntax() || inner.is_eof() {
-            PolicyErrorKind::Syntax
-        } else if ["unknown field", "unknown variant", UNKNOWN_KEY]
-            .iter()
-            .any(|start| text.starts_with(start))
-        {
-            PolicyErrorKind::UnknownKey
-        } else {
-            PolicyErrorKind::WrongValue
-        };
-        // Map keys are not tracked by serde_path_to_error; `severity.?` says "a value
-        // in severity", and our message names the rule itself.
-        let path = match path.as_str() {
-            "." => String::new(),
-            _ => path.trim_end_matches(".?").to_string(),
-        };
-        let message = match kind {
-            // Our own visitors' messages already name the key.
-            _ if text.starts_with('`') || text.starts_with(UNKNOWN_KEY) => text,
-            PolicyErrorKind::UnknownKey => explain_unknown(&text, &path),
-            _ if path.is_empty() => text,
-            _ => format!("`{path}`: {text}"),
-        };
-        PolicyError {
-            kind,
-            path,
-            line: inner.line(),
-            column: inner.column(),
-            message,
+impl Located<'_> {
+    /// The offset of the key at `path` (or of item `index` of its list); as far as the
+    /// path exists, the whole file at worst.
+    fn offset(&self, path: &[&str], index: Option<usize>) -> usize {
+        let mut node = self.tree;
+        let mut offset = node.offset;
+        for key in path {
+            let Value::Object(members) = &node.value else {
+                return offset;
+            };
+            let Some((found, value)) = members.iter().find(|(k, _)| k.text == *key) else {
+                return offset;
+            };
+            offset = found.offset;
+            node = value;
+        }
+        match (&node.value, index) {
+            (Value::Array(items), Some(index)) => items.get(index).map_or(offset, |i| i.offset),
+            _ => offset,
         }
     }
 
-    /// What kind of problem this is.
-    pub fn kind(&self) -> PolicyErrorKind {
-        self.kind
-    }
-
-    /// The key concerned, dotted (`visible_recipients.warn_parties`); empty for the
-    /// whole file.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// 1-based line.
-    pub fn line(&self) -> usize {
-        self.line
-    }
-
-    /// 1-based column.
-    pub fn column(&self) -> usize {
-        self.column
-    }
-
-    /// The problem, without the position.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
-
-impl fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "line {}, column {}: {}",
-            self.line, self.column, self.message
+    fn invalid(
+        &self,
+        path: &[&str],
+        index: Option<usize>,
+        key: &str,
+        mut args: Vec<(&str, Arg)>,
+    ) -> PolicyError {
+        let mut dotted = path.join(".");
+        if let Some(index) = index {
+            dotted.push_str(&format!("[{index}]"));
+        }
+        args.push(("path", Arg::Str(dotted.clone())));
+        let message = text(key, &args);
+        PolicyError::new(
+            PolicyErrorKind::Invalid,
+            dotted,
+            position(self.text, self.offset(path, index)),
+            message,
         )
     }
 }
 
-impl std::error::Error for PolicyError {}
-
-/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a sentence that
-/// names the full key and suggests the closest known one.
-fn explain_unknown(text: &str, path: &str) -> String {
-    let quoted: Vec<&str> = text.split('`').skip(1).step_by(2).collect();
-    let Some((unknown, known)) = quoted.split_first() else {
-        return text.to_string();
-    };
-    let what = if text.starts_with("unknown variant") {
-        "value"
-    } else {
-        "key"
-    };
-    let full = if what == "key" {
-        match path.rsplit_once('.') {
-            Some((parent, _)) => format!("{parent}.{unknown}"),
-            None if path.is_empty() || path == *unknown => (*unknown).to_string(),
-            None => path.to_string(),
-        }
-    } else {
-        (*unknown).to_string()
-    };
-    let mut message = if what == "key" {
-        format!("unknown key `{full}`")
-    } else if path.is_empty() {
-        format!("unknown value `{full}`")
-    } else {
-        format!("`{path}`: unknown value `{full}`")
-    };
-    if let Some(best) = suggest(unknown, known) {
-        message.push_str(&format!("; did you mean `{best}`?"));
-    } else if !known.is_empty() {
-        message.push_str(&format!("; expected one of: {}", known.join(", ")));
-    }
-    message
-}
-
-/// How messages about a key the policy does not have begin.
-pub(super) const UNKNOWN_KEY: &str = "unknown key";
-
-pub(super) use crate::similarity::suggest;
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::Lang;
     use crate::policy::default_policy_json;
     use crate::vocabulary::{RuleId, Severity};
+
+    fn refused(text: &str) -> PolicyError {
+        Policy::from_json(text).unwrap_err()
+    }
 
     #[test]
     fn no_file_means_default_and_default_json_round_trips() {
@@ -325,75 +233,188 @@ mod tests {
 
     #[test]
     fn unknown_top_level_key_suggests_the_right_one() {
-        let error = Policy::from_json("{\n\n  \"internal_domain\": [\"x.de\"]\n}").unwrap_err();
+        let error = refused("{\n\n  \"internal_domain\": [\"x.de\"]\n}");
         assert_eq!(error.kind(), PolicyErrorKind::UnknownKey);
-        assert_eq!(error.line(), 3);
-        let text = error.to_string();
-        assert!(text.contains("unknown key `internal_domain`"), "{text}");
-        assert!(text.contains("did you mean `internal_domains`"), "{text}");
+        assert_eq!((error.line(), error.column()), (3, 3));
+        assert_eq!(error.path(), "internal_domain");
+        assert_eq!(
+            error.message(),
+            "unknown key `internal_domain`; did you mean `internal_domains`?"
+        );
+        assert_eq!(
+            error.message_in(Lang::De),
+            "unbekannter Schlüssel `internal_domain`; meinten Sie `internal_domains`?"
+        );
     }
 
     #[test]
     fn unknown_nested_key_names_the_full_path() {
-        let error =
-            Policy::from_json("{\"visible_recipients\": {\"warn_partys\": 3}}").unwrap_err();
-        let text = error.to_string();
-        assert!(text.contains("visible_recipients.warn_partys"), "{text}");
-        assert!(text.contains("did you mean `warn_parties`"), "{text}");
+        let error = refused("{\"visible_recipients\": {\"warn_partys\": 3}}");
+        assert_eq!(error.kind(), PolicyErrorKind::UnknownKey);
+        assert_eq!(error.path(), "visible_recipients.warn_partys");
+        assert_eq!(
+            error.message(),
+            "unknown key `visible_recipients.warn_partys`; did you mean `warn_parties`?"
+        );
     }
 
     #[test]
-    fn wrong_type_names_key_and_line() {
-        let error =
-            Policy::from_json("{\n \"visible_recipients\": {\n  \"warn_parties\": \"5\"\n }\n}")
-                .unwrap_err();
+    fn unknown_key_far_from_every_known_one_lists_them() {
+        let error = refused("{\"override\": {\"zzz\": true}}");
+        assert_eq!(
+            error.message(),
+            "unknown key `override.zzz`; expected one of: `allow_block`, `require_reason`"
+        );
+    }
+
+    #[test]
+    fn wrong_type_names_key_line_and_both_types() {
+        let error = refused("{\n \"visible_recipients\": {\n  \"warn_parties\": \"5\"\n }\n}");
         assert_eq!(error.kind(), PolicyErrorKind::WrongValue);
-        assert_eq!(error.line(), 3);
+        assert_eq!((error.line(), error.column()), (3, 19));
         assert_eq!(error.path(), "visible_recipients.warn_parties");
+        assert_eq!(
+            error.message(),
+            "`visible_recipients.warn_parties` must be a whole number (0 or more), not the text \"5\""
+        );
+        assert_eq!(
+            error.message_in(Lang::De),
+            "`visible_recipients.warn_parties` muss eine ganze Zahl (0 oder größer) sein, nicht der Text \"5\""
+        );
     }
 
     #[test]
-    fn bad_severity_and_bad_domain_are_errors() {
-        let error =
-            Policy::from_json("{\"severity\": {\"freemail-recipient\": \"warning\"}}").unwrap_err();
-        assert!(error.to_string().contains("did you mean `warn`"), "{error}");
-        let error = Policy::from_json("{\"internal_domains\": [\"ex ample.com\"]}").unwrap_err();
-        assert!(error.to_string().contains("not a domain name"), "{error}");
+    fn numbers_out_of_range_or_with_fractions_are_wrong_values() {
+        for value in ["-1", "4294967296", "2.5", "1e3", "true", "null"] {
+            let error = refused(&format!(
+                "{{\"attachments\": {{\"max_total_mb\": {value}}}}}"
+            ));
+            assert_eq!(
+                error.kind(),
+                PolicyErrorKind::WrongValue,
+                "{value}: {error}"
+            );
+            assert_eq!(error.path(), "attachments.max_total_mb", "{value}");
+        }
+    }
+
+    #[test]
+    fn a_policy_must_be_an_object_and_sections_too() {
+        let error = refused("[]");
+        assert_eq!(error.kind(), PolicyErrorKind::WrongValue);
+        assert_eq!(
+            error.message(),
+            "the policy must be a JSON object `{…}`, not a list"
+        );
+        let error = refused("{\"attachments\": [20]}");
+        assert_eq!(error.path(), "attachments");
+        assert_eq!(
+            error.message(),
+            "`attachments` must be an object `{…}`, not a list"
+        );
+        let error = refused("{\"internal_domains\": [[\"a.de\"]]}");
         assert_eq!(error.path(), "internal_domains[0]");
     }
 
     #[test]
-    fn duplicate_keys_are_errors() {
-        let error = Policy::from_json(
-            "{\"severity\": {\"freemail-recipient\": \"off\", \"freemail-recipient\": \"warn\"}}",
-        )
-        .unwrap_err();
-        assert!(error.to_string().contains("duplicate"), "{error}");
-        let error = Policy::from_json("{\"name\": \"a\", \"name\": \"b\"}").unwrap_err();
-        assert!(error.to_string().contains("duplicate"), "{error}");
+    fn bad_severity_and_bad_domain_are_wrong_values() {
+        let error = refused("{\"severity\": {\"freemail-recipient\": \"warning\"}}");
+        assert_eq!(error.kind(), PolicyErrorKind::WrongValue);
+        assert_eq!(error.path(), "severity.freemail-recipient");
+        assert_eq!(
+            error.message(),
+            "`severity.freemail-recipient`: unknown value `warning`; did you mean `warn`?"
+        );
+        let error = refused("{\"internal_domains\": [\"x.de\", \"ex ample.com\"]}");
+        assert_eq!(error.kind(), PolicyErrorKind::WrongValue);
+        assert_eq!(error.path(), "internal_domains[1]");
+        assert_eq!(error.column(), 31);
+        assert_eq!(
+            error.message(),
+            "`internal_domains[1]`: the text \"ex ample.com\" is not a domain name"
+        );
+        assert_eq!(
+            error.message_in(Lang::De),
+            "`internal_domains[1]`: der Text \"ex ample.com\" passt nicht, erwartet wird ein Domainname"
+        );
+    }
+
+    #[test]
+    fn unknown_rule_in_severity_is_an_unknown_key_at_the_key() {
+        let error = refused("{\"severity\": {\n  \"freemail-recipent\": \"off\"}}");
+        assert_eq!(error.kind(), PolicyErrorKind::UnknownKey);
+        assert_eq!((error.line(), error.column()), (2, 3));
+        assert_eq!(error.path(), "severity.freemail-recipent");
+    }
+
+    #[test]
+    fn missing_newsletter_name_is_a_wrong_value() {
+        let error = refused("{\"newsletter_tool\": {\"url\": \"https://x.example\"}}");
+        assert_eq!(error.kind(), PolicyErrorKind::WrongValue);
+        assert_eq!(error.path(), "newsletter_tool");
+        assert_eq!(error.message(), "`newsletter_tool` needs `name`");
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_at_the_second_one() {
+        let error = refused(
+            "{\"severity\": {\"freemail-recipient\": \"off\",\n \"freemail-recipient\": \"warn\"}}",
+        );
+        assert_eq!(error.kind(), PolicyErrorKind::Duplicate);
+        assert_eq!((error.line(), error.column()), (2, 2));
+        assert_eq!(error.path(), "severity.freemail-recipient");
+        assert_eq!(
+            error.message(),
+            "`severity.freemail-recipient` is given twice"
+        );
+        let error = refused("{\"name\": \"a\", \"name\": \"b\"}");
+        assert_eq!(error.kind(), PolicyErrorKind::Duplicate);
+        assert_eq!(
+            error.message_in(Lang::De),
+            "`name` steht zweimal in der Datei"
+        );
     }
 
     #[test]
     fn contradicting_thresholds_are_located() {
         let text = "{\n  \"visible_recipients\": {\n    \"warn_parties\": 9,\n    \"block_parties\": 3\n  }\n}";
-        let error = Policy::from_json(text).unwrap_err();
+        let error = refused(text);
         assert_eq!(error.kind(), PolicyErrorKind::Invalid);
         assert_eq!((error.line(), error.column()), (4, 5));
+        assert_eq!(error.path(), "visible_recipients.block_parties");
+        assert_eq!(
+            error.message(),
+            "`visible_recipients.block_parties` must not be below `warn_parties`"
+        );
+    }
+
+    #[test]
+    fn ranges_are_invalid_not_wrong() {
+        let error = refused("{\"visible_recipients\": {\"warn_parties\": 0}}");
+        assert_eq!(error.kind(), PolicyErrorKind::Invalid);
+        assert_eq!(
+            error.message_in(Lang::De),
+            "`visible_recipients.warn_parties` muss mindestens 1 sein"
+        );
     }
 
     #[test]
     fn empty_trailing_garbage_and_syntax() {
+        assert_eq!(refused(" ").kind(), PolicyErrorKind::Empty);
+        assert_eq!(refused("{} x").kind(), PolicyErrorKind::Syntax);
+        assert_eq!(refused("{").kind(), PolicyErrorKind::Syntax);
+    }
+
+    #[test]
+    fn trailing_comma_is_a_syntax_error_at_the_comma() {
+        let text = "{\n  \"internal_domains\": [\"nordlicht.example\", \"nordlicht.de\",]\n}";
+        let error = refused(text);
+        assert_eq!(error.kind(), PolicyErrorKind::Syntax);
+        assert_eq!((error.line(), error.column()), (2, 59));
+        assert_eq!(error.to_string(), "line 2, column 59: trailing comma");
         assert_eq!(
-            Policy::from_json(" ").unwrap_err().kind(),
-            PolicyErrorKind::Empty
-        );
-        assert_eq!(
-            Policy::from_json("{} x").unwrap_err().kind(),
-            PolicyErrorKind::Syntax
-        );
-        assert_eq!(
-            Policy::from_json("{").unwrap_err().kind(),
-            PolicyErrorKind::Syntax
+            error.message_in(Lang::De),
+            "überzähliges Komma vor der schließenden Klammer"
         );
     }
 
@@ -402,20 +423,116 @@ mod tests {
         let policy =
             Policy::from_json("{\"attachments\": {\"allowed_extensions\": [\".ISO\"]}}").unwrap();
         assert_eq!(policy.attachments.allowed_extensions, ["iso"]);
-        assert!(
-            Policy::from_json("{\"attachments\": {\"allowed_extensions\": [\"a b\"]}}").is_err()
-        );
+        let error = refused("{\"attachments\": {\"allowed_extensions\": [\"iso\", \"a b\"]}}");
+        assert_eq!(error.kind(), PolicyErrorKind::Invalid);
+        assert_eq!(error.path(), "attachments.allowed_extensions[1]");
+        assert_eq!(error.column(), 48);
     }
 
     #[test]
     fn newsletter_url_must_be_a_web_address() {
-        assert!(
-            Policy::from_json("{\"newsletter_tool\": {\"name\": \"X\", \"url\": \"ftp://x\"}}")
-                .is_err()
-        );
+        let error = refused("{\"newsletter_tool\": {\"name\": \"X\", \"url\": \"ftp://x\"}}");
+        assert_eq!(error.kind(), PolicyErrorKind::Invalid);
+        assert_eq!(error.path(), "newsletter_tool.url");
         assert!(
             Policy::from_json("{\"newsletter_tool\": {\"name\": \"X\", \"url\": \"https://x\"}}")
                 .is_ok()
+        );
+    }
+
+    #[test]
+    fn public_suffixes_and_top_level_domains_are_not_internal_or_trusted() {
+        let cases = [
+            ("internal_domains", "co.uk", "public suffix", "internal"),
+            ("internal_domains", "com", "top-level domain", "internal"),
+            ("trusted_domains", "github.io", "public suffix", "trusted"),
+            ("trusted_domains", "DE.", "top-level domain", "trusted"),
+        ];
+        for (key, domain, what, role) in cases {
+            let text = format!("{{\n  \"{key}\": [\"corp.example\",\n    \"{domain}\"]\n}}");
+            let error = refused(&text);
+            assert_eq!(error.kind(), PolicyErrorKind::Invalid, "{domain}");
+            assert_eq!(error.path(), format!("{key}[1]"));
+            assert_eq!((error.line(), error.column()), (3, 5), "{domain}");
+            let canonical = DomainName::parse(domain).unwrap();
+            assert!(
+                error.message().starts_with(&format!(
+                    "`{key}[1]`: `{canonical}` is a {what}: every organisation under it would count as {role}."
+                )),
+                "{}",
+                error.message()
+            );
+            assert!(
+                error
+                    .message_in(Lang::De)
+                    .contains(&format!("`{canonical}`"))
+            );
+        }
+        // Registrable domains, subdomains of suffixes and the rest of the lists are fine.
+        for text in [
+            r#"{"internal_domains": ["example.co.uk", "mail.example.com"]}"#,
+            r#"{"trusted_domains": ["alice.github.io"]}"#,
+            r#"{"blocked_domains": ["ru"], "freemail_domains": ["co.uk"]}"#,
+        ] {
+            assert!(Policy::from_json(text).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn is_public_suffix_agrees_with_registrable() {
+        for domain in [
+            "com",
+            "co.uk",
+            "example.co.uk",
+            "github.io",
+            "alice.github.io",
+            "ck",
+            "foo.ck",
+            "www.ck",
+            "a.www.ck",
+            "kawasaki.jp",
+            "city.kawasaki.jp",
+            "x.city.kawasaki.jp",
+            "corp.local",
+            "local",
+        ] {
+            let domain = DomainName::parse(domain).unwrap();
+            assert_eq!(
+                domain.is_public_suffix(),
+                domain.registrable().is_none(),
+                "{domain}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_message_is_translated_and_the_json_form_is_stable() {
+        let broken = [
+            "",
+            "{,}",
+            "{\"name\": \"a\",}",
+            "{\"nmae\": 1}",
+            "{\"name\": 1}",
+            "{\"name\": \"a\", \"name\": \"a\"}",
+            "{\"attachments\": {\"max_total_mb\": 0}}",
+            "{\"on_checker_error\": \"fail-silently\"}",
+            "{\"on_checker_error\": 5}",
+        ];
+        for text in broken {
+            let error = refused(text);
+            assert_ne!(error.message_in(Lang::De), error.message(), "{text}");
+            assert!(!error.message().contains("policy."), "{text}: {error}");
+            let json: serde_json::Value = serde_json::from_str(&error.to_json()).unwrap();
+            assert_eq!(json["kind"], error.kind().as_str());
+            assert_eq!(json["line"], error.line());
+            assert_eq!(json["column"], error.column());
+            assert_eq!(json["path"], error.path());
+            assert_eq!(json["message"], error.message());
+            assert_eq!(json["messages"]["de"], error.message_in(Lang::De));
+        }
+        assert_eq!(
+            refused("{\"on_checker_error\": 5}").message(),
+            "`on_checker_error` must be one of `fail-open`, `fail-closed`, not the number 5"
         );
     }
 }

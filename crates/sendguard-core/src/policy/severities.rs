@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::LazyLock;
 
-use serde::de::{MapAccess, Visitor};
+use serde::de::{DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::policy::parse::{UNKNOWN_KEY, suggest};
 use crate::vocabulary::{RuleId, Severity};
 
 /// Rule severities; rules not named keep their default.
@@ -55,35 +55,10 @@ impl<'de> Deserialize<'de> for Severities {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Severities, A::Error> {
                 let mut severities = BTreeMap::new();
-                // Keys are read as text so that an unknown one is reported as a key
-                // (with the rule ids to choose from), not as an enum variant.
-                while let Some(key) = map.next_key::<String>()? {
-                    let rule = RuleId::from_id(&key).ok_or_else(|| {
-                        let ids = RuleId::ALL.map(RuleId::id);
-                        let mut message = format!("{UNKNOWN_KEY} `severity.{key}`");
-                        match suggest(&key, &ids) {
-                            Some(best) => message.push_str(&format!("; did you mean `{best}`?")),
-                            None => {
-                                message.push_str(&format!("; expected one of: {}", ids.join(", ")));
-                            }
-                        }
-                        serde::de::Error::custom(message)
-                    })?;
-                    let value: String = map.next_value()?;
-                    let severity = Severity::from_id(&value).ok_or_else(|| {
-                        let mut message =
-                            format!("`severity.{}`: unknown severity `{value}`", rule.id());
-                        match suggest(&value, &Severity::ALL.map(Severity::id)) {
-                            Some(best) => message.push_str(&format!("; did you mean `{best}`?")),
-                            None => message.push_str("; expected off, info, warn or block"),
-                        }
-                        serde::de::Error::custom(message)
-                    })?;
+                while let Some(rule) = map.next_key_seed(RuleKey)? {
+                    let severity: Severity = map.next_value()?;
                     if severities.insert(rule, severity).is_some() {
-                        return Err(serde::de::Error::custom(format!(
-                            "duplicate rule `{}`",
-                            rule.id()
-                        )));
+                        return Err(serde::de::Error::duplicate_field(rule.id()));
                     }
                 }
                 Ok(Severities(severities))
@@ -93,3 +68,20 @@ impl<'de> Deserialize<'de> for Severities {
         deserializer.deserialize_map(SeverityMap)
     }
 }
+
+/// A rule id as a key of the map: an unknown one is an unknown *key* (with the rule ids
+/// to suggest from), raised while the key is read so that it is placed at the key.
+struct RuleKey;
+
+impl<'de> DeserializeSeed<'de> for RuleKey {
+    type Value = RuleId;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<RuleId, D::Error> {
+        let key = String::deserialize(deserializer)?;
+        RuleId::from_id(&key).ok_or_else(|| serde::de::Error::unknown_field(&key, &RULE_IDS[..]))
+    }
+}
+
+/// Every rule id, for suggestions (serde wants a `'static` list).
+static RULE_IDS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| RuleId::ALL.iter().map(|rule| rule.id()).collect());

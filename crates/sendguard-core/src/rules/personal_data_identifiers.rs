@@ -165,6 +165,36 @@ mod tests {
     }
 
     #[test]
+    fn a_forwarded_html_message_is_read() {
+        use base64::Engine as _;
+        let eml = "From: kunde@x.example\r\nSubject: Konten\r\nContent-Type: text/html\r\n\r\n\
+                   <p>DE89 3704 0044 0532 0130 00<br>GB29 NWBK 6016 1331 9268 19<br>\
+                   NL91&nbsp;ABNA&nbsp;0417&nbsp;1643&nbsp;00</p>\r\n";
+        let content = base64::engine::general_purpose::STANDARD.encode(eml);
+        let json = format!(
+            r#"{{"from":{{"address":"me@corp.example"}},"to":[{{"address":"p@print.example"}}],
+                "attachments":[{{"name":"fw.eml","media_type":"message/rfc822","size":{},"content_base64":"{content}"}}]}}"#,
+            eml.len()
+        );
+        let found = findings(RuleId::PersonalDataIdentifiers, &json, "{}");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].attachment.as_deref(), Some("fw.eml"));
+    }
+
+    #[test]
+    fn a_cut_csv_is_reported_as_not_inspected() {
+        use base64::Engine as _;
+        let content = base64::engine::general_purpose::STANDARD.encode("Name;IBAN\n");
+        let json = format!(
+            r#"{{"from":{{"address":"me@corp.example"}},"to":[{{"address":"p@print.example"}}],
+                "attachments":[{{"name":"big.csv","size":5000000,"content_base64":"{content}"}}]}}"#
+        );
+        let found = findings(RuleId::ContentNotInspected, &json, "{}");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].attachment.as_deref(), Some("big.csv"));
+    }
+
+    #[test]
     fn a_typo_in_own_identifiers_is_a_policy_error() {
         let error = crate::policy::Policy::from_json(
             r#"{"personal_data":{"own_identifiers":["DE89 3704 0044 0532 0130 01"]}}"#,
