@@ -189,3 +189,21 @@ test("with WebAssembly here; without it (node --jitless) the same decisions", ()
     for (const send of result.sends) assert.ok(send.ms < DEADLINE_MS - 500, `${result.name} (jitless): ${send.ms} ms`);
   }
 });
+
+test("the browser runtime's handler (launchevent-web.js, wasm only) decides as the classic one", async () => {
+  const web = join(ROOT, "dist", "addin-outlook", "launchevent-web.js");
+  const code = readFileSync(web, "utf8");
+  assert.doesNotMatch(code, /asmFunc|fallbackSource/, "no wasm2js fallback in the browser runtime's bundle");
+  assert.match(readFileSync(BUNDLE, "utf8"), /fallbackSource|new Function/, "the classic bundle has the fallback");
+  assert.match(readFileSync(join(ROOT, "dist", "addin-outlook", "commands.html"), "utf8"), /<script src="launchevent-web\.js">/);
+  const webRun = await runScenarios(web);
+  assert.equal(webRun.results.length, run.results.length);
+  for (const [index, result] of webRun.results.entries()) {
+    assert.equal(result.hasWebAssembly, true);
+    assert.deepEqual(
+      result.sends.map((send) => send.options),
+      run.results[index].sends.map((send) => send.options),
+      result.name,
+    );
+  }
+});
