@@ -5,7 +5,7 @@
 // answers before anything closes; then this page closes itself.
 
 import { loadCatalogue, translator } from "./lib/i18n.mjs";
-import { renderReport } from "./checker/report-view.mjs";
+import { describeOutcome, renderReport } from "./checker/report-view.mjs";
 
 const session = new URLSearchParams(location.search).get("session");
 const $ = (id) => document.getElementById(id);
@@ -32,10 +32,14 @@ function show(view) {
   if (view.mode === "error") return showError(view);
   const { report, actions } = view;
   document.documentElement.dataset.verdict = report.verdict;
-  document.title = `Sendguard: ${report.headline?.[view.lang] ?? report.verdict}`;
-  $("title").textContent = t(`thunderbird.dialog.title.${report.verdict}`);
-  $("status").hidden = !view.status;
-  $("status").textContent = view.status ? t(view.status.key, view.status.vars) : "";
+  document.title = `sendguard: ${report.headline?.[view.lang] ?? report.verdict}`;
+  // The report's own headline ("Sending stopped") is the page's heading; the dialog adds
+  // no second title that says the same.
+  $("title").hidden = true;
+  $("title").textContent = "";
+  const status = statusText(view);
+  $("status").hidden = !status;
+  $("status").textContent = status;
   $("override").hidden = !actions.reason_required;
   $("reason-label").textContent = t("thunderbird.override.reason");
   $("reason").required = actions.reason_required;
@@ -44,20 +48,57 @@ function show(view) {
     buttons.push({
       id: "send-anyway",
       label: t(report.verdict === "block" ? "thunderbird.action.override" : "thunderbird.action.send-anyway"),
-      onSelect: () => choose({ action: "send-anyway", reason: $("reason").value }),
+      onSelect: () => sendAnyway(actions),
     });
   }
   buttons.push({ id: "back", label: t("thunderbird.action.back"), primary: true, onSelect: () => choose({ action: "back" }) });
+  $("report").after($("override")); // back in place before the report is drawn again
+  $("reason-error").hidden = true;
+  const outcomes = new Map((view.outcomes ?? []).map(({ action, outcome }) => [JSON.stringify(action), outcome]));
   renderReport($("report"), report, {
     lang: view.lang,
+    headingLevel: 1,
     onFix: (action) => choose({ action: "fix", fix: action }),
+    outcomeOf: (action) => outcomes.get(JSON.stringify(action)),
+    sendsOnPass: true,
     actions: buttons,
+    // After a fix or a refused choice, the status says what happened: start there.
+    autofocus: !status,
   });
+  // The reason box sits right above the buttons it is for (inside the report's action
+  // bar), so the prompt is next to "Send anyway".
+  const bar = $("report").querySelector(".sg-actions");
+  if (bar && !$("override").hidden) bar.before($("override"));
+  if (status) $("status").focus();
   setState("ready");
+}
+
+/** What happened last, in words: the fix's outcome first, then what is left. */
+function statusText(view) {
+  if (!view.status) return "";
+  const parts = [];
+  if (view.status.outcome) parts.push(describeOutcome(view.status.outcome, view.lang));
+  if (view.status.outcome) parts.push(t("view.outcome.left"));
+  else parts.push(t(view.status.key, view.status.vars));
+  return parts.filter(Boolean).join(" ");
+}
+
+/** Send anyway: a required reason is asked for at its box, with focus moved there. */
+function sendAnyway(actions) {
+  const reason = $("reason").value;
+  if (actions.reason_required && !reason.trim()) {
+    $("reason-error").hidden = false;
+    $("reason-error").textContent = t("thunderbird.status.reason-missing");
+    $("reason").setAttribute("aria-invalid", "true");
+    $("reason").focus();
+    return undefined;
+  }
+  return choose({ action: "send-anyway", reason });
 }
 
 function showError(view) {
   document.documentElement.dataset.verdict = "error";
+  $("title").hidden = false;
   $("title").textContent = t("thunderbird.failed.title");
   const message = document.createElement("p");
   message.textContent = t("thunderbird.failed.message", { error: view.error });

@@ -6,6 +6,7 @@ import { ready, t, onLangChange, currentLang, download } from "/site.mjs";
 
 const CHECKER_URL = "/checker/sendguard-checker.mjs";
 const REPORT_VIEW_URL = "/checker/report-view.mjs";
+const HOST_URL = "/checker/host.mjs";
 // .eml parsing is a module of its own (mail-parser is too big for the add-ins' checker),
 // loaded when the first file arrives.
 const EML_URL = "/checker/sendguard-checker-site.mjs";
@@ -21,6 +22,8 @@ const dropzone = document.getElementById("dropzone");
 
 let checker = null;
 let renderReport = null;
+let describeOutcome = null;
+let fixOutcome = null;
 // The draft last checked; fixes apply to it, so names and groups survive a round trip.
 let draft = null;
 let report = null;
@@ -38,16 +41,19 @@ function say(kind, text) {
 async function start() {
   await ready;
   try {
-    const [checkerModule, viewModule, policyText] = await Promise.all([
+    const [checkerModule, viewModule, policyText, hostModule] = await Promise.all([
       import(CHECKER_URL),
       import(REPORT_VIEW_URL),
       fetch("/policy.json").then((response) => {
         if (!response.ok) throw new Error(`/policy.json: HTTP ${response.status}`);
         return response.text();
       }),
+      import(HOST_URL),
     ]);
     checker = await checkerModule.createChecker(policyText);
     renderReport = viewModule.renderReport;
+    describeOutcome = viewModule.describeOutcome;
+    fixOutcome = hostModule.fixOutcome;
   } catch (error) {
     say("error", `${t("www.playground.checker-failed")}\n${error.message}`);
     return;
@@ -128,6 +134,18 @@ function check({ focus = false } = {}) {
   if (!draftMatchesFields) {
     ({ draft, rejected } = draftFromFields());
   }
+  if (isEmpty(draft)) {
+    // Nothing to check is not "may be sent": no report, and a word on what to do.
+    report = null;
+    view?.destroy();
+    view = null;
+    reportContainer.replaceChildren();
+    updateCounts();
+    delete form.dataset.verdict;
+    say("info", () => t("www.playground.empty"));
+    return;
+  }
+  delete form.dataset.refused;
   try {
     report = checker.check(draft);
   } catch (error) {
@@ -149,6 +167,13 @@ function check({ focus = false } = {}) {
   form.dataset.verdict = report.verdict;
 }
 
+/** A draft with no recipient and no attachment: nothing the checker could judge. */
+function isEmpty(candidate) {
+  if (!candidate) return true;
+  const people = FIELDS.some((field) => (candidate[field] ?? []).length > 0);
+  return !people && !(candidate.attachments ?? []).length;
+}
+
 // The shared view, rendered once per language and updated in place after that. It takes
 // focus only when asked: never while someone is typing in a field.
 let view = null;
@@ -161,13 +186,26 @@ function showReport({ focus = false } = {}) {
   } else {
     view?.destroy();
     viewLang = currentLang();
-    view = renderReport(reportContainer, report, { lang: viewLang, onFix: applyFix, autofocus: focus });
+    view = renderReport(reportContainer, report, { lang: viewLang, onFix: applyFix, outcomeOf, autofocus: focus });
   }
   if (focus) view.focus();
 }
 
+/** What a fix would do to the current draft, so its button can name it. */
+function outcomeOf(action) {
+  if (!fixOutcome || !draft) return undefined;
+  const { draft: _after, ...outcome } = fixOutcome(checker, draft, action);
+  return outcome;
+}
+
 /** The view's onFix: called with the fix's action (and the finding it belongs to). */
 function applyFix(action) {
+  let outcome;
+  try {
+    outcome = outcomeOf(action);
+  } catch {
+    outcome = undefined;
+  }
   let result;
   try {
     result = checker.apply(draft, action);
@@ -183,8 +221,10 @@ function applyFix(action) {
   }
   showDraftInFields(result.draft);
   check({ focus: true });
+  if (!report) return;
   const verdict = report.verdict;
-  say(VERDICT_STATUS[verdict], () => `${t("www.playground.fixed")} ${t(`www.playground.verdict.${verdict}`)}`);
+  const done = () => (outcome && describeOutcome ? describeOutcome(outcome, currentLang()) : t("www.playground.fixed"));
+  say(VERDICT_STATUS[verdict], () => `${done()} ${t(`www.playground.verdict.${verdict}`)}`);
 }
 
 // ---- .eml files ------------------------------------------------------------------------
@@ -206,16 +246,62 @@ function emlParser() {
   return emlModule;
 }
 
+/**
+ * Why `bytes` is not a mail in .eml form, as a catalogue key, or null when it may be one.
+ * Looked at before parsing, so an Outlook .msg, an Excel sheet or a picture is refused with
+ * a reason instead of being read as an empty mail that "may be sent".
+ */
+export function notAMail(bytes) {
+  if (bytes.length === 0) return "www.playground.refused.empty";
+  const starts = (...magic) => magic.every((byte, i) => bytes[i] === byte);
+  // Compound File Binary (OLE): Outlook's .msg, and old .doc/.xls.
+  if (starts(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) return "www.playground.refused.msg";
+  // ZIP: .xlsx, .docx, .pptx, .zip.
+  if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) return "www.playground.refused.zip";
+  if (starts(0x25, 0x50, 0x44, 0x46)) return "www.playground.refused.pdf";
+  const head = bytes.subarray(0, 4096);
+  let control = 0;
+  for (const byte of head) {
+    if (byte === 0) return "www.playground.refused.binary";
+    if (byte < 9 || (byte > 13 && byte < 32)) control += 1;
+  }
+  if (control > head.length / 20) return "www.playground.refused.binary";
+  // A mail starts with header lines: "Name: value" (or a mbox "From " line).
+  let start = 0;
+  if (starts(0xef, 0xbb, 0xbf)) start = 3;
+  while (start < head.length && (head[start] === 0x0d || head[start] === 0x0a)) start += 1;
+  const firstLine = new TextDecoder("latin1").decode(head.subarray(start, start + 200)).split(/\r?\n/)[0];
+  if (!/^(From |[!-9;-~]+:)/.test(firstLine)) return "www.playground.refused.no-headers";
+  return null;
+}
+
+/** Shows why a file was refused; the report of the previous draft is taken away. */
+function refuse(name, key) {
+  report = null;
+  view?.destroy();
+  view = null;
+  reportContainer.replaceChildren();
+  delete form.dataset.verdict;
+  form.dataset.refused = "true";
+  say("error", () => t(key, { name }));
+}
+
 async function loadEml(file) {
   if (!checker) return;
   let parsed;
   try {
-    const [parseEml, bytes] = await Promise.all([emlParser(), file.arrayBuffer()]);
-    parsed = await parseEml(new Uint8Array(bytes));
+    const [parseEml, buffer] = await Promise.all([emlParser(), file.arrayBuffer()]);
+    const bytes = new Uint8Array(buffer);
+    const refused = notAMail(bytes);
+    if (refused) return refuse(file.name, refused);
+    parsed = await parseEml(bytes);
   } catch (error) {
-    say("error", `${file.name}: ${error.message}`);
+    refuse(file.name, "www.playground.refused.unreadable");
+    statusText = ((base) => () => `${base()} ${error.message}`)(statusText);
+    status.textContent = statusText();
     return;
   }
+  delete form.dataset.refused;
   showDraftInFields(parsed);
   check({ focus: true });
 }

@@ -4,8 +4,13 @@
 //
 // The form writes only what differs from the default, so the file says exactly what this
 // organization changed; an empty file ({}) is the default policy.
+//
+// The raw JSON is the truth: a form field that is touched changes that one key in the
+// JSON as it stands (edits the form does not show are kept), and while the JSON cannot
+// be read the form is locked instead of overwriting it. The checker's error is shown in
+// the page's language, next to the field it is about.
 
-import { ready, t, hasText, onLangChange, download } from "/site.mjs";
+import { ready, t, hasText, onLangChange, download, currentLang } from "/site.mjs";
 
 const CHECKER_URL = "/checker/sendguard-checker.mjs";
 const SCHEMA_URL = "/checker/policy.schema.json";
@@ -18,8 +23,10 @@ const downloadButton = document.getElementById("download");
 
 let createChecker = null;
 let schema = null;
-let policy = {};
+let policy = {}; // the raw JSON as last read (valid or not for the checker)
+let syncedText = ""; // the raw text `policy` was read from or written as
 let validatedText = null; // the raw text last accepted by the checker
+let lastError = null; // the checker's refusal of the current text, to redraw on a language switch
 let validationRun = 0;
 
 // ---- paths into the policy -------------------------------------------------------------
@@ -95,7 +102,7 @@ function control(path, node) {
     input = document.createElement("input");
     input.type = "checkbox";
     read = () => input.checked;
-    write = (value) => { input.checked = value ?? node.default ?? false; };
+    write = (value) => { input.checked = Boolean(value ?? node.default ?? false); };
     wrapper.append(input, label);
     if (help) {
       const helpText = hint(help, `${id}-help`);
@@ -133,7 +140,7 @@ function control(path, node) {
       const items = input.value.split(/[\s,;]+/).filter(Boolean);
       return items.length ? items : undefined;
     };
-    write = (value) => { input.value = (value ?? []).join("\n"); };
+    write = (value) => { input.value = Array.isArray(value) ? value.join("\n") : (value == null ? "" : String(value)); };
   } else {
     input = document.createElement("input");
     input.type = path[path.length - 1] === "url" ? "url" : "text";
@@ -192,21 +199,48 @@ function showPolicyInForm() {
   for (const { path, write } of controls) write(getAt(policy, path));
 }
 
-/** The value a control stands for; for newsletter_tool the pair only counts with a name. */
-function readForm() {
-  const next = structuredClone(policy);
-  for (const { path, node, read } of controls) {
+/** `base` with the touched control's value written in (and its section mate for the
+ *  newsletter tool, whose name and address only count together). */
+function withControl(base, touched) {
+  const next = structuredClone(base);
+  const related = touched.path[0] === "newsletter_tool"
+    ? controls.filter(({ path }) => path[0] === "newsletter_tool")
+    : [touched];
+  for (const { path, node, read } of related) {
     let value = read();
     if (value !== undefined && node.default !== undefined && sameValue(value, node.default)) value = undefined;
     setAt(next, path, value);
   }
   const tool = next.newsletter_tool;
-  if (tool && !tool.name) {
+  if (tool && typeof tool === "object" && !tool.name) {
     // A URL without a name is not a tool yet; the checker would refuse it, and half-typed
     // input should not read as an error.
     delete next.newsletter_tool;
   }
   return next;
+}
+
+/** Reads the raw JSON into `policy` if it is a JSON object; says whether it was. */
+function readRaw() {
+  let parsed;
+  try {
+    parsed = JSON.parse(raw.value);
+  } catch {
+    return false;
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return false;
+  policy = parsed;
+  syncedText = raw.value;
+  return true;
+}
+
+/** Locks the form while the raw JSON cannot be read, so a touched field cannot replace it. */
+function lockForm(locked) {
+  form.dataset.locked = String(locked);
+  for (const fieldset of form.querySelectorAll(":scope > fieldset")) fieldset.disabled = locked;
+  const note = document.getElementById("form-locked");
+  note.hidden = !locked;
+  note.textContent = locked ? t("www.policy.form-locked") : "";
 }
 
 // ---- validation ------------------------------------------------------------------------
@@ -216,26 +250,49 @@ function showValidation(kind, text) {
   validation.textContent = text;
 }
 
+const POSITION = /^line (\d+), column (\d+): /;
+
+/** The checker's refusal as the editor shows it: the message in the page's language, the
+ *  place and the key. The core gives all of them (PolicyError::to_json: `messages`,
+ *  `path`, `line`, `column`); a checker that passes only the English message is read
+ *  as "line L, column C: message" with the key as its first `quoted` name. */
+function describeRefusal(error) {
+  const english = String(error.message ?? "");
+  const at = POSITION.exec(english);
+  const message = error.messages?.[currentLang()] ?? english.replace(POSITION, "");
+  const line = error.line ?? (at ? Number(at[1]) : undefined);
+  const column = error.column ?? (at ? Number(at[2]) : undefined);
+  const path = error.path ?? /`([^`]+)`/.exec(english)?.[1] ?? "";
+  return { message, line, column, path };
+}
+
+function showRefusal(error) {
+  const { message, line, column, path } = describeRefusal(error);
+  const place = line ? `${t("www.policy.position", { line, column })}: ` : "";
+  showValidation("error", `${t("www.policy.invalid")}\n${place}${message}`);
+  markField(path, message);
+}
+
 async function validate(text) {
   const run = ++validationRun;
   let error = null;
   try {
-    JSON.parse(text); // a syntax error is the checker's to word, but must not reach the form
-    await createChecker(text);
+    await createChecker(text); // the checker words syntax errors too, in both languages
   } catch (caught) {
     error = caught;
   }
   if (run !== validationRun) return; // a newer edit is being checked
   if (error) {
     validatedText = null;
+    lastError = error;
     downloadButton.disabled = true;
     raw.setAttribute("aria-invalid", "true");
     form.dataset.valid = "false";
-    showValidation("error", `${t("www.policy.invalid")}\n${error.message}`);
-    markFields(error.message);
+    showRefusal(error);
     return;
   }
-  markFields("");
+  lastError = null;
+  markField("", "");
   validatedText = text;
   downloadButton.disabled = false;
   raw.removeAttribute("aria-invalid");
@@ -243,11 +300,38 @@ async function validate(text) {
   showValidation("ok", t("www.policy.valid"));
 }
 
-/** Marks the controls whose key the checker's message names (it writes keys as `a.b`). */
-function markFields(message) {
-  for (const { path, input } of controls) {
-    if (message.includes(`\`${path.join(".")}\``)) input.setAttribute("aria-invalid", "true");
-    else input.removeAttribute("aria-invalid");
+/** Puts `message` under the control (or section) the key `path` belongs to, marks it
+ *  invalid, and clears the marks of every other field. A key the form has no control
+ *  for (a typo) lands on the closest section it names. */
+function markField(path, message) {
+  for (const old of form.querySelectorAll(".field-error")) old.remove();
+  for (const { input } of controls) {
+    input.removeAttribute("aria-invalid");
+    const describedBy = (input.getAttribute("aria-describedby") ?? "").split(" ").filter((id) => id && !id.endsWith("-error"));
+    if (describedBy.length) input.setAttribute("aria-describedby", describedBy.join(" "));
+    else input.removeAttribute("aria-describedby");
+  }
+  if (!path) return;
+  const keys = path.replace(/\[\d+\]/g, "").split(".");
+  const control = controls.find(({ path: own }) => own.join(".") === keys.join("."));
+  const note = document.createElement("p");
+  note.className = "field-error";
+  note.textContent = message;
+  if (control) {
+    note.id = `${fieldId(control.path)}-error`;
+    control.input.setAttribute("aria-invalid", "true");
+    const describedBy = control.input.getAttribute("aria-describedby");
+    control.input.setAttribute("aria-describedby", describedBy ? `${describedBy} ${note.id}` : note.id);
+    control.element.append(note);
+    return;
+  }
+  for (let length = keys.length - 1; length > 0; length--) {
+    const section = document.getElementById(fieldId(keys.slice(0, length)));
+    if (section) {
+      note.id = `${section.id}-error`;
+      section.querySelector(":scope > legend").after(note);
+      return;
+    }
   }
 }
 
@@ -255,27 +339,37 @@ function policyText(value) {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-function fromForm() {
-  policy = readForm();
+function fromForm(event) {
+  const touched = controls.find(({ input }) => input === event.target);
+  if (!touched) return;
+  if (raw.value !== syncedText && !readRaw()) {
+    // The JSON has edits the editor cannot read: keep them, undo the field, say why.
+    touched.write(getAt(policy, touched.path));
+    lockForm(true);
+    return;
+  }
+  policy = withControl(policy, touched);
   raw.value = policyText(policy);
+  syncedText = raw.value;
   validate(raw.value);
 }
 
 let pending = 0;
 function fromRaw() {
   clearTimeout(pending);
-  pending = setTimeout(async () => {
-    await validate(raw.value);
-    if (validatedText === raw.value) {
-      policy = JSON.parse(raw.value);
-      showPolicyInForm();
-    }
+  pending = setTimeout(() => {
+    const readable = readRaw();
+    lockForm(!readable);
+    if (readable) showPolicyInForm();
+    validate(raw.value);
   }, VALIDATE_DELAY_MS);
 }
 
 function load(value) {
   policy = value;
   raw.value = policyText(policy);
+  syncedText = raw.value;
+  lockForm(false);
   showPolicyInForm();
   validate(raw.value);
 }
@@ -310,7 +404,9 @@ async function start() {
   form.dataset.ready = "true";
   onLangChange(() => {
     if (schema) buildForm();
+    lockForm(form.dataset.locked === "true");
     if (validatedText !== null) showValidation("ok", t("www.policy.valid"));
+    else if (lastError) showRefusal(lastError);
   });
 }
 

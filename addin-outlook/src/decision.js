@@ -18,41 +18,130 @@ export const MAX_CANCEL_LABEL = 20;
 export const TASKPANE_COMMAND_ID = "sendguardOpenPane";
 export const MEETING_TASKPANE_COMMAND_ID = "sendguardOpenPaneMeeting";
 
-const MARKDOWN_SPECIAL = /[\\`*_{}\[\]()#+\-.!|>~<]/g;
+// Outlook's Markdown for this dialog is a small subset: bold/italic, lists, https links and
+// new lines. Microsoft's documentation ("Handle OnMessageSend and OnAppointmentSend events in
+// your Outlook add-in with Smart Alerts", section "Limitations to formatting the dialog
+// message using Markdown", learn.microsoft.com/office/dev/add-ins/outlook/
+// onmessagesend-onappointmentsend-events, from OfficeDev/office-js-docs-pr PR #4417):
+//   - "New lines. Use `\n\n` to create a new line."
+//   - bulleted list items "begin with a dash (`-`) or asterisk (`*`), add the content, then
+//     append `\r` to signify item completion"
+//   - "To escape characters in your message, such as an asterisk, add a backslash".
+// So: paragraphs joined by "\n\n", each bullet "- text\r", no single "\n" anywhere.
+const MARKDOWN_SPECIAL = /[\\`*_{}\[\]()#|<>~]/g;
+const BULLET = "• ";
 
 function escapeMarkdown(text) {
   return text.replace(MARKDOWN_SPECIAL, (c) => "\\" + c);
 }
 
-function clip(text, max) {
-  return text.length <= max ? text : text.slice(0, Math.max(0, max - 1)) + "…";
-}
-
 /**
- * Lines joined under `head` and above `tail`, as many as fit in `max` characters; the rest
- * counted in a "+N more" line. `format` turns one finding into one line.
+ * `text` in at most `max` characters, cut after a whole word (never inside one) with "…".
+ * A single word longer than `max` is the only case cut inside a word.
  */
-function fit(head, lines, tail, max, more) {
-  const fixed = [head].concat(tail ? [tail] : []);
-  const budget = max - fixed.join("\n").length;
-  const kept = [];
-  let used = 0;
-  for (let i = 0; i < lines.length; i += 1) {
-    const rest = lines.length - i - 1;
-    const reserve = rest > 0 ? more(rest).length + 1 : 0;
-    const line = clip(lines[i], Math.max(20, budget - used - reserve - 1));
-    if (used + line.length + 1 + reserve > budget) {
-      kept.push(more(lines.length - i));
-      break;
-    }
-    kept.push(line);
-    used += line.length + 1;
-  }
-  return clip([head].concat(kept, tail ? [tail] : []).join("\n"), max);
+export function clipWords(text, max) {
+  if (text.length <= max) return text;
+  const room = Math.max(1, max - 1);
+  const cut = text.slice(0, room + 1);
+  const space = cut.search(/\s\S*$/);
+  const head = (space > 0 ? text.slice(0, space) : text.slice(0, room)).replace(/[\s,;:.–-]+$/, "");
+  return head + "…";
 }
 
 function stopping(report) {
   return (report.findings || []).filter((f) => f.severity === "warn" || f.severity === "block");
+}
+
+/** The fixes a finding offers that work on this item (a meeting has no Bcc). */
+function usableFixes(finding, appointment) {
+  return (finding.fixes || []).filter((fix) => !(appointment && fix.action && fix.action.kind === "move-to-bcc"));
+}
+
+/**
+ * What the user should do, in one sentence, from the most pressing finding: block before
+ * warn, then in report order. Categories, not rules, so a new rule gets a sensible default.
+ */
+function actionKey(findings, appointment) {
+  const ordered = findings.filter((f) => f.severity === "block").concat(findings.filter((f) => f.severity !== "block"));
+  const first = ordered[0];
+  if (!first) return "outlook.alert.action.default";
+  const rule = first.rule;
+  if (rule === "visible-recipients") return appointment ? "outlook.alert.action.meeting-visible" : "outlook.alert.action.bcc";
+  if (rule === "attachment-too-large") return "outlook.alert.action.large-file";
+  if (first.attachment) return "outlook.alert.action.remove-files";
+  if (rule === "blocked-recipient" || rule === "disposable-recipient") return "outlook.alert.action.remove-recipients";
+  if (rule === "invalid-recipient") return "outlook.alert.action.correct-recipients";
+  if (rule === "content-not-inspected" || rule === "list-not-expanded") return "outlook.alert.action.check-yourself";
+  if ((first.recipients || []).length > 0) return "outlook.alert.action.check-recipients";
+  return "outlook.alert.action.default";
+}
+
+/**
+ * One line per problem: all findings about one file make one line ("invoice.pdf.exe:
+ * Program attached; Disguised file name"), every other finding its title and what it
+ * concerns in plain words ("Recipients can see each other: 41 external addresses").
+ */
+function problemLines(findings, lang, appointment) {
+  const lines = [];
+  const byFile = new Map();
+  for (const finding of findings) {
+    const title = pick(finding.title, lang) || finding.rule;
+    if (finding.attachment) {
+      if (!byFile.has(finding.attachment)) {
+        const entry = { file: finding.attachment, titles: [] };
+        byFile.set(finding.attachment, entry);
+        lines.push(entry);
+      }
+      const entry = byFile.get(finding.attachment);
+      if (entry.titles.indexOf(title) < 0) entry.titles.push(title);
+      continue;
+    }
+    const count = (finding.recipients || []).length;
+    let detail = "";
+    if (finding.rule === "visible-recipients") {
+      detail = t(lang, appointment ? "outlook.alert.line.attendees" : "outlook.alert.line.visible", { count });
+    } else if (count > 0) {
+      detail = t(lang, count === 1 ? "outlook.alert.line.recipients.one" : "outlook.alert.line.recipients.other", { count });
+    }
+    lines.push({ text: detail ? title + ": " + detail : title });
+  }
+  return lines.map((line) => (line.file !== undefined ? { file: line.file, text: line.titles.join("; ") } : line));
+}
+
+/**
+ * The message: `lead` (the action and how to get there) as its own paragraph, then one
+ * bullet per problem, as many as fit in `max` characters, the rest counted in a last
+ * bullet. `format` writes one bullet; `join` puts lead and bullets together. Lines are cut
+ * only after whole words.
+ */
+function fit(lead, lines, max, more, format, join) {
+  const kept = [];
+  for (let i = 0; i < lines.length; i += 1) {
+    const rest = lines.length - i - 1;
+    const tail = rest > 0 ? [format({ text: more(rest) })] : [];
+    const candidate = kept.concat(format(lines[i]), tail);
+    if (join(lead, candidate).length <= max) {
+      kept.push(format(lines[i]));
+      continue;
+    }
+    // Too long: this line shortened at a word boundary, if something of it fits.
+    const used = join(lead, kept.concat("", tail)).length;
+    const room = max - used;
+    const line = lines[i];
+    const prefix = line.file !== undefined ? line.file + ": " : "";
+    if (room - prefix.length > 24) {
+      const shortened = { file: line.file, text: clipWords(line.text, room - prefix.length - 8) };
+      const tried = kept.concat(format(shortened), tail);
+      if (join(lead, tried).length <= max) {
+        kept.push(format(shortened));
+        continue;
+      }
+    }
+    kept.push(format({ text: more(lines.length - i) }));
+    break;
+  }
+  const text = join(lead, kept);
+  return text.length <= max ? text : clipWords(text, max);
 }
 
 /**
@@ -60,7 +149,11 @@ function stopping(report) {
  * `caps`: `{ mailbox114, mailbox115 }`; `lang`: "en" or "de";
  * `warnedBefore`: this very draft was stopped with a warn before (the user sends it again);
  * `contextData`: a string handed to the task pane when it opens from the dialog;
- * `appointment`: the item is a meeting (its task pane button has its own id).
+ * `appointment`: the item is a meeting (no Bcc; its task pane button has its own id).
+ *
+ * The text leads with what to do ("Put the recipients in Bcc before sending."), says how
+ * (the "Fix it" button, only where the pane has a fix for it; Send Anyway for a warning),
+ * then lists one line per problem.
  */
 export function completionFor(report, { lang, caps, warnedBefore, contextData, appointment }) {
   const verdict = report.verdict;
@@ -71,36 +164,33 @@ export function completionFor(report, { lang, caps, warnedBefore, contextData, a
   const allowed = sendAnywayOf(report);
   const promptUser = allowed.sendAnyway && !allowed.reasonRequired;
   const findings = stopping(report);
+  const hasFix = findings.some((f) => usableFixes(f, appointment).length > 0);
   const more = (count) => t(lang, "outlook.alert.more", { count });
-  const head = pick(report.headline, lang) || verdict;
-  const hints = [];
+  const sentences = [t(lang, actionKey(findings, appointment))];
+  if (caps.mailbox114) sentences.push(t(lang, hasFix ? "outlook.alert.fix-hint" : "outlook.alert.details-hint"));
+  else sentences.push(t(lang, hasFix ? "outlook.alert.fix-hint.ribbon" : "outlook.alert.details-hint.ribbon"));
   if (verdict === "warn") {
-    hints.push(t(lang, caps.mailbox114 ? "outlook.alert.warn.anyway" : "outlook.alert.warn.again"));
+    sentences.push(t(lang, caps.mailbox114 && promptUser ? "outlook.alert.warn.anyway" : "outlook.alert.warn.again"));
   }
-  hints.push(t(lang, caps.mailbox114 ? "outlook.alert.fix-hint" : "outlook.alert.fix-hint.ribbon"));
-  const tail = hints.join(" ");
+  const lines = problemLines(findings, lang, appointment);
 
-  const plain = findings.map((f) => "• " + pick(f.title, lang) + ": " + pick(f.message, lang));
+  const plainLine = (line) => BULLET + (line.file !== undefined ? line.file + ": " : "") + line.text;
   const options = {
     allowEvent: false,
-    errorMessage: fit(head, plain, tail, MAX_MESSAGE, more),
+    errorMessage: fit(sentences.join(" "), lines, MAX_MESSAGE, more, plainLine, (lead, kept) => [lead].concat(kept).join("\n")),
   };
   if (caps.mailbox114) {
-    options.cancelLabel = clip(t(lang, "outlook.alert.fix-label"), MAX_CANCEL_LABEL);
+    options.cancelLabel = clipWords(t(lang, hasFix ? "outlook.alert.fix-label" : "outlook.alert.details-label"), MAX_CANCEL_LABEL);
     options.commandId = appointment ? MEETING_TASKPANE_COMMAND_ID : TASKPANE_COMMAND_ID;
     if (contextData) options.contextData = contextData;
     if (promptUser) options.sendModeOverride = "promptUser";
   }
   if (caps.mailbox115) {
-    const markdown = findings.map(
-      (f) => "- **" + escapeMarkdown(pick(f.title, lang)) + "**: " + escapeMarkdown(pick(f.message, lang)),
-    );
-    options.errorMessageMarkdown = fit(
-      "**" + escapeMarkdown(head) + "**",
-      markdown,
-      escapeMarkdown(tail),
-      MAX_MESSAGE,
-      (count) => escapeMarkdown(more(count)),
+    const lead = "**" + escapeMarkdown(sentences[0]) + "** " + sentences.slice(1).map(escapeMarkdown).join(" ");
+    const markdownLine = (line) =>
+      "- " + (line.file !== undefined ? "**" + escapeMarkdown(line.file) + "**: " : "") + escapeMarkdown(line.text) + "\r";
+    options.errorMessageMarkdown = fit(lead.trim(), lines, MAX_MESSAGE, more, markdownLine, (head, kept) =>
+      kept.length ? head + "\n\n" + kept.join("") : head,
     );
   }
   return options;
@@ -119,6 +209,6 @@ export function completionForFailure(failMode, error, { lang }) {
   if (failMode !== "fail-closed") return { allowEvent: true };
   return {
     allowEvent: false,
-    errorMessage: clip(t(lang, "outlook.alert.checker-failed.closed", { error: describeError(error) }), MAX_MESSAGE),
+    errorMessage: clipWords(t(lang, "outlook.alert.checker-failed.closed", { error: describeError(error) }), MAX_MESSAGE),
   };
 }

@@ -8,6 +8,7 @@ import { loadPolicy, policyCache, policyUrlFor, rememberAddinUrl } from "./polic
 import { describeError } from "./decision.js";
 import { planWrite, sameRecipients, writePlan } from "./recipients.js";
 import { languageOf, pick, t } from "./i18n.js";
+import { fixOutcome } from "../../crates/sendguard-wasm/js/host.mjs";
 
 // Copied next to the task pane by the build, so the add-in folder works on any static host.
 const CHECKER_URL = "./checker/sendguard-checker.mjs";
@@ -18,7 +19,7 @@ const VERDICT_STATUS = { pass: "ok", warn: "warn", block: "error" };
 const POLICY_NOTE = { "url-cached": "outlook.pane.policy.cache", default: "outlook.pane.policy.default" };
 
 const $ = (id) => document.getElementById(id);
-const state = { lang: "en", checker: null, renderReport: null, draft: null, appointment: false, report: null, policy: null, busy: false };
+const state = { lang: "en", checker: null, renderReport: null, describeOutcome: null, draft: null, appointment: false, report: null, policy: null, busy: false };
 
 let statusText = () => "";
 function say(kind, text) {
@@ -26,6 +27,41 @@ function say(kind, text) {
   const status = $("status");
   status.className = "status " + kind;
   status.textContent = statusText();
+  status.hidden = false;
+}
+
+/**
+ * Light or dark as Outlook is: `Office.context.officeTheme` (where the client has it) gives
+ * the body background; a dark one sets `data-theme="dark"` on <html>, which the pane's
+ * and the report view's stylesheets follow. Without it the system's preference decides.
+ */
+function applyTheme(office) {
+  const theme = office && office.context && office.context.officeTheme;
+  const color = theme && /^#?([0-9a-f]{6})$/i.exec(String(theme.bodyBackgroundColor || "").trim());
+  if (!color) {
+    delete document.documentElement.dataset.theme;
+    return;
+  }
+  const value = parseInt(color[1], 16);
+  const channel = (shift) => {
+    const c = ((value >> shift) & 255) / 255;
+    return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+  };
+  const luminance = 0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0);
+  document.documentElement.dataset.theme = luminance < 0.2 ? "dark" : "light";
+}
+
+function watchTheme(office) {
+  applyTheme(office);
+  const type = office.EventType && office.EventType.OfficeThemeChanged;
+  const mailbox = office.context && office.context.mailbox;
+  if (type && mailbox && typeof mailbox.addHandlerAsync === "function") {
+    try {
+      mailbox.addHandlerAsync(type, () => applyTheme(office));
+    } catch {
+      // an older client without the event: the theme read at start stays
+    }
+  }
 }
 
 function applyLabels() {
@@ -42,6 +78,7 @@ function fieldName(field) {
 async function start() {
   const office = globalThis.Office;
   state.lang = languageOf(office.context.displayLanguage);
+  watchTheme(office);
   applyLabels();
   const roaming = office.context.roamingSettings;
   // The JavaScript-only runtime of older classic Outlook cannot tell its own URL; it reads it here.
@@ -50,6 +87,7 @@ async function start() {
   try {
     const [checkerModule, viewModule] = await Promise.all([import(CHECKER_URL), import(VIEW_URL)]);
     state.renderReport = viewModule.renderReport;
+    state.describeOutcome = viewModule.describeOutcome;
     const chosen = await loadPolicy({
       fetchFn: fetch.bind(globalThis),
       url: policyUrlFor(location.href),
@@ -71,20 +109,66 @@ async function start() {
   document.body.dataset.ready = "true";
 }
 
-/** Reads the draft from Outlook again (the truth after any change) and checks it. */
-async function recheck(prefix) {
+/**
+ * Reads the draft from Outlook again (the truth after any change) and checks it. The report
+ * speaks for itself (its headline says "Sending stopped"); the status line says only what
+ * just happened (`done`: a sentence about the fix) and what to do next.
+ */
+async function recheck(done) {
   const read = await readDraft(globalThis.Office);
   state.draft = read.draft;
   state.appointment = read.appointment;
-  state.report = state.checker.check(state.draft);
+  state.report = forThisItem(state.checker.check(state.draft));
   render();
   const verdict = state.report.verdict;
-  say(VERDICT_STATUS[verdict], () => (prefix ? t(state.lang, prefix) + " " : "") + pick(state.report.headline, state.lang));
   document.body.dataset.verdict = verdict;
+  $("meeting-note").hidden = !(state.appointment && offersMoveToBcc(state.rawReport));
+  if (done === undefined) {
+    hideStatus();
+    return;
+  }
+  const next = verdict === "pass" ? "view.outcome.can-send" : "view.outcome.left";
+  say(verdict === "pass" ? "ok" : VERDICT_STATUS[verdict], () => [done(), t(state.lang, next)].filter(Boolean).join(" "));
+  $("status").focus();
+}
+
+function hideStatus() {
+  statusText = () => "";
+  $("status").textContent = "";
+  $("status").hidden = true;
+}
+
+function offersMoveToBcc(report) {
+  return Boolean(report) && (report.findings || []).some((f) => (f.fixes || []).some((x) => x.action && x.action.kind === "move-to-bcc"));
+}
+
+/**
+ * A meeting has no Bcc and its fields are required/optional attendees: the report for it
+ * offers no "Move to Bcc" and does not speak of To and Cc. The note above the report says
+ * what works instead (fewer attendees per invitation, or a mail with everyone in Bcc).
+ */
+function forThisItem(report) {
+  state.rawReport = report;
+  if (!state.appointment) return report;
+  const findings = (report.findings || []).map((finding) => {
+    const fixes = (finding.fixes || []).filter((fix) => !(fix.action && fix.action.kind === "move-to-bcc"));
+    if (finding.rule !== "visible-recipients") return Object.assign({}, finding, { fixes });
+    const count = (finding.recipients || []).length;
+    const message = {};
+    for (const lang of ["en", "de"]) message[lang] = t(lang, "outlook.pane.meeting.visible", { count });
+    return Object.assign({}, finding, { fixes, message });
+  });
+  return Object.assign({}, report, { findings });
+}
+
+function outcomeOf(action) {
+  if (!state.checker || !state.draft) return undefined;
+  const { draft: _after, ...outcome } = fixOutcome(state.checker, state.draft, action);
+  return outcome;
 }
 
 function render() {
-  state.renderReport($("report"), state.report, { lang: state.lang, onFix });
+  state.renderReport($("report"), state.report, { lang: state.lang, onFix, outcomeOf, autofocus: false });
 }
 
 function showToolLink() {
@@ -119,8 +203,15 @@ async function onFix(fixOrAction) {
   if (!action || state.busy) return;
   $("limit").hidden = true;
   if (action.kind === "move-to-bcc" && state.appointment) {
+    // Not offered for a meeting; a stale button still does nothing.
     say("warn", () => t(state.lang, "outlook.pane.no-bcc"));
     return;
+  }
+  let outcome;
+  try {
+    outcome = outcomeOf(action);
+  } catch {
+    outcome = undefined;
   }
   let result;
   try {
@@ -164,14 +255,14 @@ async function onFix(fixOrAction) {
   state.busy = false;
   delete document.body.dataset.busy;
   const expected = result.draft;
-  await recheck("outlook.pane.fixed");
+  await recheck(() => (outcome && state.describeOutcome ? state.describeOutcome(outcome, state.lang) : t(state.lang, "outlook.pane.fixed")));
   if (!sameRecipients(expected, state.draft)) {
     say("warn", () => t(state.lang, "outlook.pane.write-mismatch"));
   }
 }
 
 $("recheck").addEventListener("click", () => {
-  if (state.checker && !state.busy) recheck("outlook.pane.rechecked").catch((error) => say("error", describeError(error)));
+  if (state.checker && !state.busy) recheck(() => t(state.lang, "outlook.pane.rechecked")).catch((error) => say("error", describeError(error)));
 });
 $("limit-export").addEventListener("click", () => onFix({ kind: "export-recipients" }));
 

@@ -12,7 +12,7 @@
 // stops it that the user has not already accepted for exactly these recipients. So a
 // suspended background can neither lose the user's choice nor leave the window locked.
 
-import { choosePolicy, describe, lastGoodPolicy, sendAnywayOf, withTimeout } from "../checker/host.mjs";
+import { choosePolicy, describe, fixOutcome, lastGoodPolicy, sendAnywayOf, withTimeout } from "../checker/host.mjs";
 import {
   addressBookDomains,
   composeDraft,
@@ -367,7 +367,34 @@ export class SendGuard {
     const lang = await this.lang();
     if (!session) return { mode: "gone", lang };
     if (session.mode === "error") return { mode: "error", lang, error: session.error };
-    return { mode: "report", lang, report: session.report, status: session.status, actions: actions(session) };
+    return {
+      mode: "report",
+      lang,
+      report: session.report,
+      status: session.status,
+      actions: actions(session),
+      outcomes: await this.outcomes(session),
+    };
+  }
+
+  /** What each fix the report offers would do, so its button can say it beforehand. */
+  async outcomes(session) {
+    let checker;
+    try {
+      checker = await this.checkerFor(session.policyText);
+    } catch {
+      return [];
+    }
+    const out = [];
+    for (const action of fixActions(session.report)) {
+      try {
+        const { draft: _draft, ...outcome } = fixOutcome(checker, session.draft, action);
+        out.push({ action, outcome });
+      } catch (error) {
+        console.warn("sendguard: cannot preview a fix", error);
+      }
+    }
+    return out;
   }
 
   async choose(session, choice) {
@@ -405,29 +432,28 @@ export class SendGuard {
   }
 
   /**
-   * Applies a fix and checks again. The mail goes out when nothing new stops it: a
-   * pass, or warnings the user has already seen in this dialog (a warn stops once).
-   * Otherwise the dialog shows what is left; the changes are kept either way. A fix
-   * that would leave the mail without any recipient is not applied.
+   * Applies a fix and checks again. The mail goes out only when the result passes: a
+   * warning that is left (also one the user already read, like a private mailbox beside
+   * the visible list) is shown again with what the fix did, and the user decides (Send
+   * anyway or Back). The fix buttons say so beforehand ("… and send" only on a pass). The
+   * changes are kept either way. A fix that would leave the mail without any recipient is
+   * not applied.
    */
   async applyFix(session, action) {
     const checker = await this.checkerFor(session.policyText);
-    const { draft } = checker.apply(session.draft, action);
-    if (!hasRecipients(draft, session.composed)) {
+    const { draft: outcomeDraft, ...outcome } = fixOutcome(checker, session.draft, action);
+    if (!hasRecipients(outcomeDraft, session.composed)) {
       return this.withStatus(session, "thunderbird.status.no-recipients-left");
     }
-    const report = checker.check(draft);
-    session.draft = draft;
+    const report = checker.check(outcomeDraft);
+    session.draft = outcomeDraft;
     session.changed = true;
-    const seen = new Set(session.seen);
-    const unseen = [...warnRules(report)].filter((rule) => !seen.has(rule));
-    if (report.verdict === "pass" || (report.verdict === "warn" && unseen.length === 0)) {
-      return this.sendFrom(session);
-    }
-    for (const rule of warnRules(report)) seen.add(rule);
-    session.seen = [...seen];
+    if (report.verdict === "pass") return this.sendFrom(session);
+    session.seen = [...new Set([...session.seen, ...warnRules(report)])];
     session.report = report;
-    return this.withStatus(session, "thunderbird.status.fixed-still");
+    session.status = { key: "thunderbird.status.fixed-still", vars: {}, outcome };
+    await this.persist(session);
+    return this.view(session);
   }
 
   /** Saves the CSV into the downloads folder; nothing is sent, the dialog stays. */

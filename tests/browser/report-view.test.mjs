@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { assertAccessible } from "./visual.mjs";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 const DIST = join(ROOT, "dist", "checker");
@@ -97,8 +98,8 @@ after(async () => {
   if (server) server.close();
 });
 
-async function openPage(lang) {
-  const page = await browser.newPage({ viewport: { width: 520, height: 900 } });
+async function openPage(lang, colorScheme = "light") {
+  const page = await browser.newPage({ viewport: { width: 520, height: 900 }, colorScheme });
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("console", (message) => {
@@ -205,6 +206,66 @@ test("each thing once: no count line, no address listed twice, private mailboxes
   assert.match(shown["bcc-en"].messages[0], /^One of the 41 recipients in Bcc uses a private mailbox \(gmx\.de\)\./);
   assert.match(shown["bcc-de"].messages[0], /^Einer der 41 Empfänger in Bcc hat ein privates Postfach \(gmx\.de\)\./);
   assert.doesNotMatch(shown["bcc-en"].text, /41 organizations/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+for (const colorScheme of ["light", "dark"]) {
+  test(`axe-core, ${colorScheme}: the block report has no violations, the text is not pinned dark`, async () => {
+    const { page, errors } = await openPage("en", colorScheme);
+    // A host page in the same scheme: Chromium's Canvas is dark when the page opts in.
+    await page.evaluate((scheme) => {
+      document.documentElement.style.colorScheme = scheme;
+      document.body.style.background = scheme === "dark" ? "#1f2024" : "#ffffff";
+    }, colorScheme);
+    // The harness page is the view alone (no page heading of its own).
+    await assertAccessible(page, `report view (${colorScheme})`, { skip: ["page-has-heading-one"] });
+    const text = await page.evaluate(() => getComputedStyle(document.querySelector(".sg-headline")).color);
+    if (colorScheme === "dark") assert.notEqual(text, "rgb(27, 29, 33)", "headline still #1b1d21 in dark mode");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test("fix buttons name what they change; \"and send\" only where the host sends on a pass", async () => {
+  const { page, errors } = await openPage("en");
+  const labels = await page.evaluate(async () => {
+    const { fixOutcome } = await import("/checker/host.mjs");
+    const { describeOutcome } = await import("/checker/report-view.mjs");
+    const draft = {
+      from: { address: "anna@corp.example" },
+      cc: [
+        ...Array.from({ length: 30 }, (_, i) => ({ address: `info@partner${i}.example` })),
+        { address: "jo@gmx.de" },
+      ],
+    };
+    const report = window.checker.check(draft);
+    const out = {};
+    for (const sendsOnPass of [false, true]) {
+      const box = document.createElement("div");
+      document.body.append(box);
+      window.renderReport(box, report, {
+        lang: "en",
+        autofocus: false,
+        sendsOnPass,
+        outcomeOf: (action) => fixOutcome(window.checker, draft, action),
+      });
+      out[sendsOnPass] = [...box.querySelectorAll("button.sg-fix")].map((b) => b.textContent);
+    }
+    const move = report.findings.flatMap((f) => f.fixes).find((f) => f.action.kind === "move-to-bcc").action;
+    out.outcome = describeOutcome(fixOutcome(window.checker, draft, move), "de");
+    return out;
+  });
+  // Without a host that sends, never "and send".
+  assert.ok(labels.false.includes("Move 31 recipients to Bcc"), labels.false.join(" | "));
+  assert.ok(labels.false.includes("Remove jo@gmx.de"), labels.false.join(" | "));
+  assert.ok(!labels.false.some((label) => /and send/.test(label)));
+  // Where the host sends on a pass: moving everyone to Bcc passes (a private mailbox in Bcc
+  // is only a note), so that button sends; removing jo@gmx.de leaves the visible list
+  // blocking, so that one does not.
+  assert.ok(labels.true.includes("Move 31 recipients to Bcc and send"), labels.true.join(" | "));
+  assert.ok(labels.true.includes("Remove jo@gmx.de"), labels.true.join(" | "));
+  assert.equal(labels.outcome, "31 Empfänger in Bcc verschoben, Sie wurden in An eingetragen.");
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -20,6 +20,7 @@ import { createServer } from "node:http";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { assertAccessible, assertScreenshot } from "./visual.mjs";
 import { chromium } from "playwright-core";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
@@ -184,9 +185,10 @@ after(async () => {
  * A fresh page that records every request and every console error; requests that
  * would leave the origin are aborted and reported by `checkRequests`.
  */
-async function openPage({ lang = "en" } = {}) {
+async function openPage({ lang = "en", colorScheme = "light", viewport = { width: 1280, height: 900 } } = {}) {
   const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
+    viewport,
+    colorScheme,
     locale: lang === "de" ? "de-DE" : "en-US",
     acceptDownloads: true,
   });
@@ -301,7 +303,7 @@ test("playground: the 800-CC newsletter is blocked, Move everyone to BCC makes i
   assert.match(readFileSync(csvFile, "utf8"), /kontakt@partner800\.example/);
   assert.equal(await page.locator("#draft-form").getAttribute("data-verdict"), "block");
 
-  await page.locator("#report").getByRole("button", { name: "Move everyone to BCC" }).click();
+  await page.locator("#report").getByRole("button", { name: "Move 800 recipients to Bcc" }).click();
   await page.locator("#draft-form[data-verdict='pass']").waitFor();
   assert.equal((await page.locator("#cc").inputValue()).trim(), "");
   assert.match(await page.locator("#bcc-count").textContent(), /800/);
@@ -324,7 +326,7 @@ test("playground: the 800-CC newsletter is blocked, Move everyone to BCC makes i
   await page.locator("#draft-form[data-verdict='warn']").waitFor();
   assert.match(await page.locator("#cc-count").textContent(), /5/);
   await page.getByRole("button", { name: "DE" }).click();
-  await page.locator("#report").getByRole("button", { name: "Alle in BCC verschieben" }).waitFor();
+  await page.locator("#report").getByRole("button", { name: "5 Empfänger in Bcc verschieben" }).waitFor();
   await screenshot(page, "playground-warn-de");
   checkRequests();
   await context.close();
@@ -342,6 +344,56 @@ test("playground: pasted pieces that are not addresses are named; pasting loads 
   const requests = checkRequests();
   assert.ok(requests.some((url) => url.endsWith("/checker/sendguard-checker.mjs")));
   assert.ok(!requests.some((url) => url.includes("sendguard-checker-site")), "the .eml module loads only for a file");
+  await context.close();
+});
+
+test("policy editor: the checker's words next to their field; raw edits survive a touched field", async () => {
+  const { context, page, checkRequests } = await openPage();
+  await page.goto(`${origin}/policy.html`);
+  await page.locator("#policy-form[data-ready='true']").waitFor();
+  await page.locator("#policy-form[data-valid='true']").waitFor();
+
+  // A trailing comma: the checker's wording and place, not the browser's JSON.parse
+  // message, and the form is locked so that touching it cannot replace the text.
+  const trailing = '{\n  "internal_domains": ["a.example",]\n}\n';
+  await page.locator("#raw-json").fill(trailing);
+  await page.locator("#policy-form[data-valid='false']").waitFor();
+  await page.locator("#policy-form[data-locked='true']").waitFor();
+  const said = await page.locator("#validation").textContent();
+  assert.match(said, /Line 2, column 35: trailing comma/);
+  assert.doesNotMatch(said, /JSON\.parse|Unexpected token|double-quoted/);
+  assert.equal(await page.locator("#policy-visible_recipients-warn_parties").isDisabled(), true);
+  assert.equal(await page.locator("#raw-json").inputValue(), trailing);
+
+  // JSON the form can read but the checker refuses (a key the form has no field for):
+  // touching a field changes that key and keeps everything else the text says.
+  await page.locator("#raw-json").fill('{\n  "name": "ACME",\n  "x_custom": 1\n}\n');
+  await page.locator("#policy-form[data-locked='false']").waitFor();
+  await page.locator("#policy-form[data-valid='false']").waitFor();
+  assert.equal(await page.locator("#policy-name").inputValue(), "ACME");
+  await page.locator("#policy-visible_recipients-warn_parties").fill("7");
+  await page.waitForFunction(() => document.getElementById("raw-json").value.includes("warn_parties"));
+  assert.deepEqual(JSON.parse(await page.locator("#raw-json").inputValue()), {
+    name: "ACME",
+    x_custom: 1,
+    visible_recipients: { warn_parties: 7 },
+  });
+
+  // The error stands under the field it is about, and only that field is marked.
+  await page.locator("#raw-json").fill('{"internal_domains": ["example.com", "co.uk"]}');
+  const note = page.locator("#policy-internal_domains-error");
+  await note.waitFor();
+  assert.match(await note.textContent(), /`co\.uk` is a public suffix/);
+  assert.equal(await page.locator("#policy-internal_domains").getAttribute("aria-invalid"), "true");
+  assert.match(await page.locator("#policy-internal_domains").getAttribute("aria-describedby"), /policy-internal_domains-error/);
+  assert.equal(await page.locator("#policy-form [aria-invalid='true']").count(), 1);
+
+  // A typo'd key has no field: its message goes to the section it names.
+  await page.locator("#raw-json").fill('{"visible_recipients": {"warn_partys": 3}}');
+  await page.locator("#policy-visible_recipients-error").waitFor();
+  assert.equal(await page.locator("#policy-internal_domains-error").count(), 0);
+  await screenshot(page, "policy-field-error");
+  checkRequests();
   await context.close();
 });
 
@@ -401,3 +453,88 @@ test("policy editor: a typo'd key is refused by name; the download passes `sendg
   checkRequests();
   await context.close();
 });
+
+/** Drops `bytes` as a file named `name` onto the playground's drop zone. */
+async function dropFile(page, name, bytes) {
+  await page.evaluate(
+    ({ name: fileName, data }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], fileName));
+      document.getElementById("dropzone").dispatchEvent(
+        new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }),
+      );
+    },
+    { name, data: [...bytes] },
+  );
+}
+
+test("playground: what is not a mail is refused with the reason, never called clean", async () => {
+  const { context, page, checkRequests } = await openPage();
+  await page.goto(`${origin}/playground.html`);
+  await page.locator("#draft-form[data-ready='true']").waitFor();
+  // Nothing entered: no green "may be sent".
+  assert.equal(await page.locator("#status").getAttribute("class"), "status info");
+  assert.match(await page.locator("#status").textContent(), /Nothing to check yet/);
+  assert.equal(await page.locator("#draft-form").getAttribute("data-verdict"), null);
+  assert.equal(await page.locator("#report .sg-report").count(), 0);
+  const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(60, 1)]);
+  const cfb = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
+  const random = Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 7919 + 13) % 256));
+  const cases = [
+    ["quarterly.xlsx", zip, /quarterly\.xlsx is a ZIP archive or an Office document/],
+    ["Re: offer.msg", cfb, /Re: offer\.msg is an Outlook \.msg file/],
+    ["noise.eml", random, /noise\.eml holds binary data, not a mail/],
+    ["empty.eml", Buffer.alloc(0), /empty\.eml is empty/],
+    ["notes.eml", Buffer.from("Hallo zusammen,\n\nanbei die Unterlagen.\n"), /notes\.eml does not start with mail headers/],
+  ];
+  for (const [name, bytes, message] of cases) {
+    // A real mail first, so a refusal must also take its report away.
+    await dropFile(page, "newsletter.eml", Buffer.from(newsletterEml()));
+    await page.locator("#draft-form[data-verdict='block']").waitFor();
+    await dropFile(page, name, bytes);
+    await page.locator("#draft-form[data-refused='true']").waitFor();
+    assert.equal(await page.locator("#status").getAttribute("class"), "status error", name);
+    assert.match(await page.locator("#status").textContent(), message, name);
+    assert.equal(await page.locator("#draft-form").getAttribute("data-verdict"), null, name);
+    assert.equal(await page.locator("#report .sg-report").count(), 0, `${name}: no report`);
+  }
+  checkRequests();
+  await context.close();
+});
+
+for (const colorScheme of ["light", "dark"]) {
+  test(`axe-core, ${colorScheme}: every page and the report view, 0 violations`, async () => {
+    const { context, page, checkRequests } = await openPage({ colorScheme });
+    for (const path of ["/", "/docs/", "/docs/outlook.html", "/docs/thunderbird.html", "/policy.html"]) {
+      await page.goto(`${origin}${path}`);
+      await page.waitForFunction(() => document.querySelector("[data-set-lang='en'][aria-pressed='true']"));
+      await assertAccessible(page, `${path} (${colorScheme})`);
+    }
+    await page.goto(`${origin}/playground.html`);
+    await page.locator("#draft-form[data-ready='true']").waitFor();
+    await assertAccessible(page, `/playground.html empty (${colorScheme})`);
+    await dropFile(page, "newsletter.eml", Buffer.from(newsletterEml()));
+    await page.locator("#draft-form[data-verdict='block']").waitFor();
+    await assertAccessible(page, `/playground.html block report (${colorScheme})`);
+    checkRequests();
+    await context.close();
+  });
+
+  for (const lang of ["en", "de"]) {
+    test(`playground report, ${colorScheme}, ${lang}: looks as reviewed`, async () => {
+      const { context, page, checkRequests } = await openPage({ lang, colorScheme, viewport: { width: 1100, height: 900 } });
+      await page.goto(`${origin}/playground.html`);
+      await page.locator("#draft-form[data-ready='true']").waitFor();
+      if (lang === "de") {
+        await page.getByRole("button", { name: "DE" }).click();
+        await page.waitForFunction(() => document.documentElement.lang === "de");
+      }
+      await page.locator("#cc").fill("Müller, Hans <hans@alpha.example>; b@bravo.example; c@charlie.example;\nd@delta.example; jo@gmx.de");
+      await page.locator("#draft-form[data-verdict='warn']").waitFor();
+      await page.evaluate(() => document.activeElement?.blur());
+      await assertScreenshot(browser, page, `playground-${colorScheme}-${lang}`, { locator: page.locator(".report-panel") });
+      checkRequests();
+      await context.close();
+    });
+  }
+}

@@ -12,7 +12,7 @@ import { ROOT } from "./support.mjs";
 
 /** Each catalogue, the key prefixes it owns, and the code that names its keys. */
 const CATALOGUES = [
-  { file: "crates/sendguard-core/messages.json", prefixes: ["rule", "fix", "reason", "verdict", "format"], code: [] },
+  { file: "crates/sendguard-core/messages.json", prefixes: ["rule", "fix", "reason", "verdict", "format", "personal-data", "policy"], code: [] },
   { file: "crates/sendguard-wasm/js/messages.json", prefixes: ["view", "host"], code: ["crates/sendguard-wasm/js"] },
   { file: "addin-outlook/messages.json", prefixes: ["outlook"], code: ["addin-outlook"] },
   { file: "addin-thunderbird/messages.json", prefixes: ["thunderbird"], code: ["addin-thunderbird"] },

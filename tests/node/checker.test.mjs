@@ -1,5 +1,6 @@
 // The checker package's API on both engines: errors, fixes, crashes, huge and
-// malformed input, and the single-file bundle in a runtime without WebAssembly.
+// malformed input, the single-file bundles with and without WebAssembly, and which
+// bundle carries which engine.
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -9,7 +10,8 @@ import vm from "node:vm";
 import * as acorn from "acorn";
 import { DIST, draftWithRecipients, runJitless } from "./support.mjs";
 
-const { createChecker, panicForTests } = await import(`${DIST}/sendguard-checker.mjs`);
+// Both engines: the bundle for runtimes that may lack WebAssembly.
+const { createChecker, panicForTests } = await import(`${DIST}/sendguard-checker-fallback.mjs`);
 const ENGINES = ["wasm", "fallback"];
 const newsletter = draftWithRecipients(40);
 
@@ -37,7 +39,9 @@ for (const engine of ENGINES) {
   test(`${engine}: errors carry the core's message and a kind`, async () => {
     await assert.rejects(createChecker('{\n  "severity": {"freemail-recipent": "off"}\n}', { engine }), (error) => {
       assert.equal(error.kind, "policy");
+      assert.equal(error.reason, "unknown-key");
       assert.equal(error.line, 2);
+      assert.equal(typeof error.column, "number");
       assert.match(error.message, /freemail-recipent/);
       return true;
     });
@@ -57,6 +61,11 @@ for (const engine of ENGINES) {
         return true;
       });
     }
+    assert.throws(() => checker.checkJson('{\n  "to": 3\n}'), (error) => {
+      assert.deepEqual([error.kind, error.reason, error.line], ["draft", "shape", 2]);
+      return true;
+    });
+    assert.throws(() => checker.checkJson(""), { kind: "draft", reason: "empty" });
     assert.throws(() => checker.apply(newsletter, { kind: "teleport" }), { kind: "fix" });
     assert.throws(
       () => checker.apply(newsletter, { kind: "remove-recipient", addresses: ["nobody@x.example"] }),
@@ -214,6 +223,47 @@ test("the IIFE bundle is ES2016 and works where WebAssembly, TextEncoder and ato
   const wasm = await createChecker({}, { engine: "wasm" });
   assert.equal(result[1], wasm.checkJson(draft));
   assert.equal(result[2], JSON.stringify(wasm.parseAddresses("Ä <a@b.example>; x")));
+});
+
+test("the IIFE for browser runtimes carries the wasm module only, and runs it", async () => {
+  const code = readFileSync(`${DIST}/sendguard-checker-wasm.iife.js`, "utf8");
+  acorn.parse(code, { ecmaVersion: 2016, sourceType: "script" });
+  assert.doesNotMatch(code, /asmFunc|fallbackSource/);
+  const context = vm.createContext({ WebAssembly, TextEncoder, TextDecoder });
+  vm.runInContext(code, context);
+  const draft = JSON.stringify(newsletter);
+  const result = await vm.runInContext(
+    `SendguardChecker.createChecker("{}").then(function (c) { return [c.engine, c.checkJson(${JSON.stringify(draft)})]; })`,
+    context,
+  );
+  assert.equal(result[0], "wasm");
+  const wasm = await createChecker({}, { engine: "wasm" });
+  assert.equal(result[1], wasm.checkJson(draft));
+});
+
+test("WebAssembly hosts get the module only: no fallback in sendguard-checker.mjs", async () => {
+  const code = readFileSync(`${DIST}/sendguard-checker.mjs`, "utf8");
+  assert.doesNotMatch(code, /asmFunc|fallbackSource/);
+  const wasmOnly = await import(`${DIST}/sendguard-checker.mjs`);
+  const checker = await wasmOnly.createChecker({});
+  assert.equal(checker.engine, "wasm");
+  assert.equal(checker.checkJson(JSON.stringify(newsletter)), (await createChecker({}, { engine: "wasm" })).checkJson(JSON.stringify(newsletter)));
+  await assert.rejects(wasmOnly.createChecker({}, { engine: "fallback" }), /no fallback/);
+  await assert.rejects(wasmOnly.createChecker({ nope: 1 }), { kind: "policy", reason: "unknown-key" });
+  // The fallback bundle carries the translation as text, compiled only when it runs.
+  const both = readFileSync(`${DIST}/sendguard-checker-fallback.mjs`, "utf8");
+  assert.match(both, /fallbackSource|new Function/);
+});
+
+test("the checker module exports the ABI and nothing of the site's", () => {
+  const bytes = readFileSync(`${DIST}/../../target/checker/gen/sendguard_checker.wasm`);
+  const module = new WebAssembly.Module(bytes);
+  assert.deepEqual(WebAssembly.Module.imports(module), [], "no imports: wasm2js and every host can run it");
+  const names = WebAssembly.Module.exports(module).map((e) => e.name);
+  for (const name of ["memory", "sg_alloc", "sg_free", "sg_new", "sg_check", "sg_apply", "sg_parse_addresses", "sg_output_ptr", "sg_output_len", "sg_last_panic"]) {
+    assert.ok(names.includes(name), name);
+  }
+  for (const name of ["sg_check_eml", "sg_draft_from_eml"]) assert.ok(!names.includes(name), name);
 });
 
 test("an unknown engine is an error", async () => {

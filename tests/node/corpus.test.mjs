@@ -74,6 +74,20 @@ test("wasm: every corpus report is byte-identical to the CLI's and matches the g
   assert.ok(checked >= 20);
 });
 
+test("fallback with JIT: byte-identical to the CLI", async () => {
+  const { createChecker: withFallback } = await import(`${DIST}/sendguard-checker-fallback.mjs`);
+  const checkers = new Map();
+  let checked = 0;
+  for (const c of prepared.filter((c) => c.cliReport !== null)) {
+    if (!checkers.has(c.policyJson)) checkers.set(c.policyJson, await withFallback(c.policyJson, { engine: "fallback" }));
+    const checker = checkers.get(c.policyJson);
+    assert.equal(checker.engine, "fallback");
+    assert.equal(checker.checkJson(c.draft), c.cliReport, `${c.name}: fallback (JIT) report differs from the CLI's`);
+    checked++;
+  }
+  assert.ok(checked >= 20);
+});
+
 test("fallback under node --jitless: byte-identical to the CLI", () => {
   const usable = prepared.filter((c) => c.cliReport !== null);
   const policies = {};

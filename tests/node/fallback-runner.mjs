@@ -1,7 +1,7 @@
 // Run under `node --jitless` by the tests: the checker's fallback in a runtime without
 // WebAssembly. Reads a job on stdin, writes the results as JSON on stdout.
 //
-// job: { bundle: "mjs"|"cjs", policies: {id: policyJson}, calls: [{policy, op, args}] }
+// job: { bundle: "mjs"|"cjs" (sendguard-checker-fallback.mjs or sendguard-checker.cjs), policies: {id: policyJson}, calls: [{policy, op, args}] }
 // result: { hasWebAssembly, engine, results: [{ok: text} | {error, kind}] }
 
 import { readFileSync } from "node:fs";
@@ -12,7 +12,7 @@ import { DIST } from "./support.mjs";
 const job = JSON.parse(readFileSync(0, "utf8"));
 const { createChecker, panicForTests } = job.bundle === "cjs"
   ? createRequire(import.meta.url)(join(DIST, "sendguard-checker.cjs"))
-  : await import(join(DIST, "sendguard-checker.mjs"));
+  : await import(join(DIST, "sendguard-checker-fallback.mjs"));
 
 const checkers = {};
 let engine = null;

@@ -62,6 +62,37 @@
     return out;
   }
 
+  /**
+   * What Outlook's Smart Alerts Markdown does not take (Microsoft's "Limitations to
+   * formatting the dialog message using Markdown"): a new line is "\n\n" (a single "\n"
+   * is not one), a list item starts with "- " or "* " and ends with "\r", "\r" ends list
+   * items only, links are [text](https://…) (no <…> form), and nothing else (no headings,
+   * no code, no tables).
+   */
+  function markdownProblems(text) {
+    const problems = [];
+    if (/(^|[^\n])\n([^\n]|$)/.test(text)) problems.push("has a single \\n (Outlook wants \\n\\n between lines)");
+    if (/\n\n\n/.test(text)) problems.push("has an empty paragraph (\\n\\n\\n)");
+    for (const paragraph of text.split("\n\n")) {
+      if (/^[-*] /.test(paragraph)) {
+        if (!paragraph.endsWith("\r")) problems.push("list does not end its last item with \\r: " + JSON.stringify(paragraph.slice(-40)));
+        for (const item of paragraph.split("\r").slice(0, -1)) {
+          if (!/^[-*] \S/.test(item)) problems.push("list item without its dash: " + JSON.stringify(item.slice(0, 40)));
+        }
+        if (paragraph.split("\r").slice(-1)[0] !== "") problems.push("text after the last list item's \\r");
+      } else if (paragraph.includes("\r")) {
+        problems.push("\\r outside a list: " + JSON.stringify(paragraph.slice(0, 40)));
+      }
+      if (/^#{1,6} /m.test(paragraph)) problems.push("heading (not supported)");
+      if (/(^|[^\\])`/.test(paragraph)) problems.push("code span (not supported)");
+    }
+    if (/(^|[^\\])<https?:/.test(text)) problems.push("angle-bracket link (not supported)");
+    for (const match of text.matchAll(/(^|[^\\])\]\(([^)]*)\)/g)) {
+      if (!/^https:\/\//.test(match[2])) problems.push("link that is not https: " + match[2]);
+    }
+    return problems;
+  }
+
   function create(options) {
     const o = Object.assign(
       {
@@ -336,6 +367,12 @@
       roamingSettings,
     };
     if (supports("1.14") && o.javascriptRuntimeUrl) context.urls = { javascriptRuntimeUrl: o.javascriptRuntimeUrl };
+    // Office.context.officeTheme, as Outlook's light ("Colorful"/"White") and dark themes give it.
+    if (o.officeTheme === "dark") {
+      context.officeTheme = { bodyBackgroundColor: "#262626", bodyForegroundColor: "#ffffff", controlBackgroundColor: "#333333", controlForegroundColor: "#ffffff" };
+    } else if (o.officeTheme === "light") {
+      context.officeTheme = { bodyBackgroundColor: "#ffffff", bodyForegroundColor: "#262626", controlBackgroundColor: "#ffffff", controlForegroundColor: "#262626" };
+    }
 
     const Office = {
       context,
@@ -398,6 +435,12 @@
           problems.push("event.completed: " + key + " longer than " + MAX_MESSAGE + " characters (" + String(options[key]).length + ")");
         }
       }
+      if (typeof options.errorMessageMarkdown === "string") {
+        for (const problem of markdownProblems(options.errorMessageMarkdown)) problems.push("event.completed: errorMessageMarkdown " + problem);
+      }
+      for (const key of ["errorMessage", "errorMessageMarkdown"]) {
+        if (typeof options[key] === "string" && /\S…\S/.test(options[key])) problems.push("event.completed: " + key + " cut inside a word");
+      }
       if (options.cancelLabel !== undefined && String(options.cancelLabel).length > MAX_CANCEL_LABEL) {
         problems.push("event.completed: cancelLabel longer than " + MAX_CANCEL_LABEL);
       }
@@ -455,7 +498,7 @@
     return { Office, OfficeRuntime, state, log, violations, handlers, send, options: o };
   }
 
-  const api = { create, versionAtLeast, PER_CALL, CLASSIC_FIELD_LIMIT };
+  const api = { create, versionAtLeast, markdownProblems, PER_CALL, CLASSIC_FIELD_LIMIT };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.SendguardFakeOffice = api;
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -61,9 +61,10 @@ test("warn on Mailbox 1.15: Send Anyway, Fix it opening the task pane, Markdown"
   assert.equal(options.sendModeOverride, "promptUser");
   assert.equal(options.cancelLabel, "Fix it");
   assert.equal(options.commandId, "sendguardOpenPane");
-  assert.match(options.errorMessage, /^Please check before sending\n• Recipients can see each other: /);
-  assert.match(options.errorMessage, /Send Anyway/);
-  assert.match(options.errorMessageMarkdown, /^\*\*Please check before sending\*\*\n- \*\*Recipients can see each other\*\*: /);
+  // Leads with the action, says how, then one line per problem.
+  assert.match(options.errorMessage, /^Put the recipients in Bcc before sending\. “Fix it” opens sendguard with one-click fixes for the recipients\. To send it as it is, choose Send Anyway\.\n• Recipients can see each other: 5 external addresses visible to everyone$/);
+  // Outlook's Markdown: "\n\n" between paragraphs, "\r" after each list item.
+  assert.match(options.errorMessageMarkdown, /^\*\*Put the recipients in Bcc before sending\.\*\* .*Send Anyway\.\n\n- Recipients can see each other: 5 external addresses visible to everyone\r$/);
   assert.equal(JSON.parse(options.contextData).source, "send");
 });
 
@@ -72,7 +73,7 @@ test("warn on Mailbox 1.12 (classic, German): only 1.12 options, stops once, the
   const [first, second] = result.sends;
   assert.deepEqual(Object.keys(first.options).sort(), ["allowEvent", "errorMessage"]);
   assert.equal(first.options.allowEvent, false);
-  assert.match(first.options.errorMessage, /^Bitte vor dem Senden prüfen\n• /);
+  assert.match(first.options.errorMessage, /^Setzen Sie die Empfänger vor dem Senden in Bcc\. .*\n• /);
   assert.match(first.options.errorMessage, /erneut auf Senden/);
   assert.deepEqual(second.options, { allowEvent: true });
 });
@@ -91,7 +92,8 @@ test("block: 800 partners in CC stops every time, in German, with Fix it and no 
     assert.equal(options.cancelLabel, "Beheben");
     assert.equal(options.commandId, "sendguardOpenPane");
     assert.equal(options.errorMessageMarkdown, undefined, "Markdown needs Mailbox 1.15");
-    assert.match(options.errorMessage, /^Senden gestoppt\n• /);
+    assert.match(options.errorMessage, /^Setzen Sie die Empfänger vor dem Senden in Bcc\. „Beheben“/);
+    assert.match(options.errorMessage, /\n• Empfänger sehen einander: 800 externe Adressen für alle sichtbar$/);
     assert.match(options.errorMessage, /800/);
     assert.ok(options.errorMessage.length <= 500);
   }
@@ -104,7 +106,9 @@ test("block: attachments, by name and by content", () => {
   ]) {
     const { options } = byName(name).sends[0];
     assert.equal(options.allowEvent, false, name);
-    assert.match(options.errorMessage, /^Sending stopped\n/, name);
+    assert.match(options.errorMessage, /^Remove the files listed below before sending\. “Show details”/, name);
+    assert.equal(options.cancelLabel, "Show details", name + ": no fix for a file, so no “Fix it”");
+    assert.equal(options.errorMessage.split("\n").filter((line) => line.startsWith("• ")).length, 1, name + ": one line per file");
   }
 });
 
@@ -183,5 +187,23 @@ test("with WebAssembly here; without it (node --jitless) the same decisions", ()
       result.name,
     );
     for (const send of result.sends) assert.ok(send.ms < DEADLINE_MS - 500, `${result.name} (jitless): ${send.ms} ms`);
+  }
+});
+
+test("the browser runtime's handler (launchevent-web.js, wasm only) decides as the classic one", async () => {
+  const web = join(ROOT, "dist", "addin-outlook", "launchevent-web.js");
+  const code = readFileSync(web, "utf8");
+  assert.doesNotMatch(code, /asmFunc|fallbackSource/, "no wasm2js fallback in the browser runtime's bundle");
+  assert.match(readFileSync(BUNDLE, "utf8"), /fallbackSource|new Function/, "the classic bundle has the fallback");
+  assert.match(readFileSync(join(ROOT, "dist", "addin-outlook", "commands.html"), "utf8"), /<script src="launchevent-web\.js">/);
+  const webRun = await runScenarios(web);
+  assert.equal(webRun.results.length, run.results.length);
+  for (const [index, result] of webRun.results.entries()) {
+    assert.equal(result.hasWebAssembly, true);
+    assert.deepEqual(
+      result.sends.map((send) => send.options),
+      run.results[index].sends.map((send) => send.options),
+      result.name,
+    );
   }
 });

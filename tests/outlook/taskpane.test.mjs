@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, normalize, sep } from "node:path";
 import { chromium } from "playwright-core";
 import { ROOT, EIGHT_HUNDRED } from "./scenarios.mjs";
+import { assertAccessible, assertScreenshot } from "../browser/visual.mjs";
 
 const DIST = join(ROOT, "dist", "addin-outlook");
 const ARTIFACTS = join(ROOT, "tests", "artifacts", "outlook");
@@ -73,8 +74,9 @@ after(async () => {
 });
 
 /** Opens the task pane on a fake Outlook with `client` options; records every request. */
-async function openPane(client) {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 420, height: 900 } });
+async function openPane(client, view = {}) {
+  const { width = 420, height = 900, colorScheme = "light" } = view;
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width, height }, colorScheme });
   const page = await context.newPage();
   const requests = [];
   const problems = [];
@@ -128,7 +130,8 @@ test("800 partners in CC: the report, then Move everyone to BCC by keyboard writ
   try {
     assert.equal(await page.getAttribute("body", "data-verdict"), "block");
     await page.screenshot({ path: join(ARTIFACTS, "taskpane-800-cc.png"), fullPage: true });
-    const move = page.getByRole("button", { name: /Move everyone to BCC/ });
+    // The button names what it does to whom; the pane never sends, so no "and send".
+    const move = page.getByRole("button", { name: "Move 800 recipients to Bcc", exact: true });
     await move.waitFor();
     // Keyboard only: Tab through the pane until the fix button has focus, then Enter.
     let focused = false;
@@ -146,7 +149,11 @@ test("800 partners in CC: the report, then Move everyone to BCC by keyboard writ
     assert.deepEqual([...state.bcc].sort(), EIGHT_HUNDRED.map((r) => r.emailAddress).sort(), "every partner in BCC, none lost");
     for (const write of state.writes) assert.ok(write.count <= 100, write.call + " with " + write.count);
     assert.ok(state.writes.filter((w) => w.call.startsWith("bcc.")).length >= 8, "BCC written in chunks");
-    assert.match(await page.textContent("#status"), /checked again/i);
+    // After the fix: what happened, and that the mail may go now; the headline once only.
+    assert.equal(
+      await page.textContent("#status"),
+      "800 recipients moved to Bcc, you were added to To. Nothing stops this mail any more: you can send it now.",
+    );
     await page.screenshot({ path: join(ARTIFACTS, "taskpane-after-move-to-bcc.png"), fullPage: true });
     assert.equal(await page.getAttribute("#open-tool", "href"), "https://www.cleverreach.com/");
     assertOnlyPolicyLeaves(requests);
@@ -199,7 +206,7 @@ test("classic Outlook on Windows: a BCC over 500 is refused before anything is w
   try {
     assert.equal(await page.getAttribute("html", "lang"), "de");
     assert.equal((await page.textContent("#recheck")).trim(), "Erneut prüfen");
-    await page.getByRole("button", { name: /Alle in BCC verschieben/ }).click();
+    await page.getByRole("button", { name: "450 Empfänger in Bcc verschieben", exact: true }).click();
     const limit = page.locator("#limit");
     await limit.waitFor({ state: "visible" });
     assert.match(await limit.textContent(), /höchstens 500 Empfänger.*550/s);
@@ -218,3 +225,56 @@ test("classic Outlook on Windows: a BCC over 500 is refused before anything is w
     await context.close();
   }
 });
+
+test("a meeting: no Move to Bcc, no To and Cc, and the note says what works before anything is clicked", async () => {
+  const { context, page, problems } = await openPane({ itemType: "appointment", to: EIGHT_HUNDRED.slice(0, 30), mailbox: "1.15" });
+  try {
+    assert.equal(await page.getAttribute("body", "data-verdict"), "block");
+    assert.equal(await page.locator("#meeting-note").isVisible(), true);
+    assert.match(await page.textContent("#meeting-note"), /meeting: invitations have no Bcc/);
+    assert.equal(await page.locator("button.sg-fix[data-kind='move-to-bcc']").count(), 0, "no Move to Bcc for a meeting");
+    const report = await page.textContent("#report");
+    assert.doesNotMatch(report, /To and Cc/);
+    assert.match(report, /All 30 external attendees of this meeting see each other's addresses/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a private address beside 40 partners: the headline once, and fixes named by what they change", async () => {
+  const partners = EIGHT_HUNDRED.slice(0, 40);
+  const { context, page, problems } = await openPane({ cc: [...partners, { displayName: "Jo", emailAddress: "jo@gmx.de" }], mailbox: "1.15" });
+  try {
+    const body = await page.textContent("body");
+    assert.equal(body.split("Sending stopped").length - 1, 1, "“Sending stopped” once");
+    assert.equal(await page.locator("#status").isVisible(), false, "no status line before anything happened");
+    assert.equal(await page.locator("button.sg-fix[data-kind='move-to-bcc']").textContent(), "Move 41 recipients to Bcc");
+    assert.equal(await page.locator("button.sg-fix[data-kind='remove-recipient']").textContent(), "Remove jo@gmx.de");
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+for (const scheme of ["light", "dark"]) {
+  for (const lang of ["en", "de"]) {
+    test(`task pane at 348 px, ${scheme}, ${lang}: no axe violations; looks as reviewed`, async () => {
+      const client = {
+        cc: [...EIGHT_HUNDRED.slice(0, 20), { displayName: "Jo", emailAddress: "jo@gmx.de" }],
+        mailbox: "1.15",
+        displayLanguage: lang === "de" ? "de-DE" : "en-US",
+        officeTheme: scheme,
+      };
+      const { context, page, problems } = await openPane(client, { width: 348, height: 760, colorScheme: scheme });
+      try {
+        assert.equal(await page.getAttribute("html", "data-theme"), scheme, "the theme comes from Office.context.officeTheme");
+        await assertAccessible(page, `task pane ${scheme} ${lang}`);
+        await assertScreenshot(browser, page, `outlook-taskpane-${scheme}-${lang}`);
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+}

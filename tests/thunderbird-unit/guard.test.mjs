@@ -125,6 +125,45 @@ test("move to BCC: the background answers the dialog first, writes the recipient
   assert.deepEqual((await messenger.storage.session.get(SESSIONS_KEY))[SESSIONS_KEY], {});
 });
 
+test("move to BCC with a macro document beside it: the fix is made, the warning is shown, nothing is sent", async () => {
+  const macro = { id: 1, name: "Kalkulation 2026.xlsm", file: new File([new Uint8Array(64)], "Kalkulation 2026.xlsm") };
+  const { messenger, guard } = setup({ attachments: [macro] });
+  const before = details({ cc: many(40) });
+  const { session } = await clickSend(guard, messenger, before);
+  const shown = await view(guard, session);
+  const move = fixOf(shown.report, "move-to-bcc");
+  assert.ok(move, "the report offers move-to-bcc");
+  // The button can say beforehand what the fix does, and that it will not send.
+  const preview = shown.outcomes.find((entry) => JSON.stringify(entry.action) === JSON.stringify(move)).outcome;
+  assert.equal(preview.moved_to_bcc, 40);
+  assert.equal(preview.sender_added, true);
+  assert.equal(preview.verdict, "warn", "the macro document still warns");
+  const answer = await choose(guard, session, { action: "fix", fix: move });
+  assert.equal(answer.mode, "report", "the dialog stays with what is left");
+  assert.equal(answer.report.verdict, "warn");
+  assert.ok(answer.report.findings.some((f) => f.rule === "attachment-macro-document"));
+  assert.equal(answer.status.key, "thunderbird.status.fixed-still");
+  assert.equal(answer.status.outcome.moved_to_bcc, 40);
+  assert.deepEqual(messenger.compose.sent, [], "a warning the user never confirmed is not waved through");
+  // The user reads it and confirms: now it goes, with the fixed recipients.
+  assert.deepEqual(await choose(guard, session, { action: "send-anyway" }), { closed: true });
+  assert.deepEqual(messenger.compose.sent, [TAB.id]);
+  const written = messenger.calls.filter(([name]) => name === "setComposeDetails").at(-1)[2];
+  assert.equal(written.cc.length, 0);
+  assert.equal(written.bcc.length, 40);
+  assert.deepEqual(await replaySend(guard, messenger, before), {}, "the approved Send goes");
+});
+
+test("the dialog learns what each fix would do, so its button can say it", async () => {
+  const { messenger, guard } = setup();
+  const { session } = await clickSend(guard, messenger, details({ to: ["Bob <bob@example.com>", "x@hotmail.com"] }));
+  const shown = await view(guard, session);
+  const remove = fixOf(shown.report, "remove-recipient");
+  const preview = shown.outcomes.find((entry) => JSON.stringify(entry.action) === JSON.stringify(remove)).outcome;
+  assert.deepEqual(preview.removed, ["x@hotmail.com"]);
+  assert.equal(preview.verdict, "pass", "removing it leaves nothing: this button sends");
+});
+
 test("a block without override cannot be sent anyway, whatever the dialog asks", async () => {
   const { messenger, guard } = setup();
   const { session } = await clickSend(guard, messenger, details({ cc: many(40) }));

@@ -1,15 +1,16 @@
 //! `cargo xtask dist`: the checker package in `dist/checker/`.
 //!
-//! 1. `sendguard-wasm` three times for wasm32 (`wasm-release` profile): with `bindgen`
-//!    (the wasm-bindgen module), with `abi` (the plain byte/JSON ABI) and with `site`
-//!    (`.eml` parsing for the web playground only);
-//! 2. `wasm-bindgen --target no-modules` and `wasm-opt -Oz` on the first and the third;
-//!    `wasm-opt` and `wasm2js` on the second (binaryen from npm: Debian's is years
+//! 1. `sendguard-wasm` twice for wasm32 (`wasm-release` profile): with `abi` (the checker
+//!    over its one byte/JSON ABI) and with `site` (`.eml` parsing for the web playground
+//!    only);
+//! 2. `wasm-opt -Oz` on both; `wasm2js` on the optimized checker module, so the fallback
+//!    is the very module the WebAssembly hosts run (binaryen from npm: Debian's is years
 //!    behind the wasm features rustc emits);
-//! 3. `crates/sendguard-wasm/js/build.mjs` (esbuild) bundles the loader, the view and
-//!    both checker modules into the ES module, the Node build and the single-file ES2016
-//!    IIFE, and the site module into `sendguard-checker-site.mjs`; the policy's JSON
-//!    Schema is copied next to them (the policy editor builds its form from it);
+//! 3. `crates/sendguard-wasm/js/build.mjs` (esbuild) bundles the loader with the module
+//!    into the wasm-only ES module and IIFE (WebAssembly hosts), the Node build and the
+//!    classic-Outlook IIFE (wasm and the fallback, which is parsed only when it runs),
+//!    the report view, and the site module; the policy's JSON Schema is copied next to
+//!    them (the policy editor builds its form from it);
 //! 4. the wasm module's gzip size is checked against [`WASM_GZIP_BUDGET`] (the site
 //!    module is not an add-in's and has no budget; its size is printed).
 //!
@@ -22,8 +23,13 @@ use std::process::Command;
 
 use crate::{run, tools};
 
-/// The most the checker's wasm module may weigh, gzip -9, data included (350 KB).
-pub(crate) const WASM_GZIP_BUDGET: u64 = 350_000;
+/// The most the checker's wasm module may weigh, gzip -9, data included (400 KB).
+///
+/// Raised from 350 KB on purpose: with the lookalike and personal-data rules merged the
+/// module measures 389,734 bytes (341,805 before them, after this session's table
+/// change); the budget keeps ~10 KB over that so further growth must be measured and
+/// argued, not slip in. Issue 12's goal stays 200 KB (see the crate README).
+pub(crate) const WASM_GZIP_BUDGET: u64 = 400_000;
 
 /// wasm features rustc's wasm32-unknown-unknown target emits; binaryen must accept
 /// them, and wasm2js lowers them to plain JavaScript.
@@ -48,51 +54,48 @@ pub(crate) fn out_dir() -> PathBuf {
 
 pub(crate) fn run() -> Result<(), String> {
     tools::ensure_wasm_target()?;
-    tools::ensure_wasm_bindgen()?;
     tools::ensure_npm()?;
     let root = run::root();
     let work = work_dir();
     let generated = work.join("gen");
     std::fs::create_dir_all(&generated).map_err(|e| format!("cannot create {work:?}: {e}"))?;
 
-    let bindgen_raw = work.join("bindgen-raw.wasm");
     let abi_raw = work.join("abi-raw.wasm");
     let site_raw = work.join("site-raw.wasm");
-    build_wasm("bindgen", &bindgen_raw)?;
     build_wasm("abi", &abi_raw)?;
     build_wasm("site", &site_raw)?;
 
     let bin = root.join("node_modules/.bin");
     let wasm_opt = bin.join("wasm-opt");
     let wasm2js = bin.join("wasm2js");
-    let (glue, module) = bindgen(&bindgen_raw, "sendguard_checker", &wasm_opt)?;
-    let (site_glue, site_module) = bindgen(&site_raw, "sendguard_checker_site", &wasm_opt)?;
+    let module = generated.join("sendguard_checker.wasm");
+    let site_module = generated.join("sendguard_checker_site.wasm");
+    cached("wasm-opt", &[&abi_raw], &[&module], || {
+        optimize(&wasm_opt, &abi_raw, &module)
+    })?;
+    cached("wasm-opt (site)", &[&site_raw], &[&site_module], || {
+        optimize(&wasm_opt, &site_raw, &site_module)
+    })?;
 
     let fallback = generated.join("fallback.js");
-    cached("wasm-opt + wasm2js", &[&abi_raw], &[&fallback], || {
-        let optimized = work.join("abi-opt.wasm");
-        optimize(&wasm_opt, &abi_raw, &optimized)?;
+    cached("wasm2js", &[&module], &[&fallback], || {
         let mut args: Vec<&std::ffi::OsStr> = vec!["-Oz".as_ref()];
         args.extend(WASM_FEATURES.iter().map(std::ffi::OsStr::new));
-        args.extend([optimized.as_os_str(), "-o".as_ref(), fallback.as_os_str()]);
+        args.extend([module.as_os_str(), "-o".as_ref(), fallback.as_os_str()]);
         run_tool(&wasm2js, &args)
     })?;
 
     let js = root.join("crates/sendguard-wasm/js");
     let out = out_dir();
-    let mut inputs: Vec<PathBuf> = vec![
-        glue,
-        module.clone(),
-        fallback,
-        site_glue,
-        site_module.clone(),
-    ];
+    let mut inputs: Vec<PathBuf> = vec![module.clone(), fallback, site_module.clone()];
     inputs.extend(files_in(&js)?);
     inputs.push(root.join("package-lock.json"));
     let outputs: Vec<PathBuf> = [
         "sendguard-checker.mjs",
         "sendguard-checker.cjs",
         "sendguard-checker.iife.js",
+        "sendguard-checker-wasm.iife.js",
+        "sendguard-checker-fallback.mjs",
         "sendguard-checker.d.ts",
         "report-view.mjs",
         "report-view.d.ts",
@@ -142,38 +145,6 @@ pub(crate) fn run() -> Result<(), String> {
     check_budget(sizes.wasm_gzip)
 }
 
-/// `wasm-bindgen --target no-modules` and `wasm-opt -Oz` on `raw`: returns the glue
-/// (`<name>.js`) and the optimized module (`<name>_bg.wasm`) in the generated folder.
-fn bindgen(raw: &Path, name: &str, wasm_opt: &Path) -> Result<(PathBuf, PathBuf), String> {
-    let work = work_dir();
-    let generated = work.join("gen");
-    let glue = generated.join(format!("{name}.js"));
-    let module = generated.join(format!("{name}_bg.wasm"));
-    cached("wasm-bindgen + wasm-opt", &[raw], &[&glue, &module], || {
-        let unoptimized = work.join(format!("bindgen-{name}"));
-        run_tool(
-            Path::new("wasm-bindgen"),
-            &[
-                "--target".as_ref(),
-                "no-modules".as_ref(),
-                "--no-typescript".as_ref(),
-                "--out-name".as_ref(),
-                name.as_ref(),
-                "--out-dir".as_ref(),
-                unoptimized.as_os_str(),
-                raw.as_os_str(),
-            ],
-        )?;
-        copy(&unoptimized.join(format!("{name}.js")), &glue)?;
-        optimize(
-            wasm_opt,
-            &unoptimized.join(format!("{name}_bg.wasm")),
-            &module,
-        )
-    })?;
-    Ok((glue, module))
-}
-
 /// Fails when the module is over budget, with the numbers.
 pub(crate) fn check_budget(wasm_gzip: u64) -> Result<(), String> {
     if wasm_gzip > WASM_GZIP_BUDGET {
@@ -185,7 +156,7 @@ pub(crate) fn check_budget(wasm_gzip: u64) -> Result<(), String> {
     Ok(())
 }
 
-/// Builds `sendguard-wasm` with one feature and copies the module to `to` (the two
+/// Builds `sendguard-wasm` with one feature and copies the module to `to` (the
 /// builds share one output path).
 fn build_wasm(feature: &str, to: &Path) -> Result<(), String> {
     run::cargo(&[
@@ -275,12 +246,6 @@ fn files_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
         .collect();
     files.sort();
     Ok(files)
-}
-
-fn copy(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::copy(from, to)
-        .map(|_| ())
-        .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
 }
 
 /// Copies unless `to` already has the same bytes, so its timestamp means "changed".

@@ -3,9 +3,13 @@
 //!
 //! ```text
 //! dist/addin-outlook/
-//!   launchevent.js   the Send handler for every Outlook: the checker's single-file bundle
-//!                    followed by the handler, one ES2016 script without `import`
-//!   commands.html    the browser runtime page that loads it (web, new Outlook, Mac)
+//!   launchevent.js   the Send handler for classic Outlook's JavaScript-only runtime: the
+//!                    checker's single-file bundle with the wasm2js fallback (compiled only
+//!                    when WebAssembly is missing) followed by the handler, one ES2016
+//!                    script without `import`
+//!   launchevent-web.js  the same handler with the wasm-only bundle, for the browser
+//!                    runtime (web, new Outlook, Mac), which always has WebAssembly
+//!   commands.html    the browser runtime page that loads launchevent-web.js
 //!   taskpane.html    the task pane, with taskpane.js (ES module) and taskpane.css
 //!   checker/         a copy of dist/checker, so the folder works on any static host
 //!   assets/          icons
@@ -16,10 +20,18 @@ use std::path::{Path, PathBuf};
 
 use crate::run;
 
-/// The one-file checker the handler bundle starts with (defines `globalThis.SendguardChecker`).
+/// The one-file checker the classic handler bundle starts with (defines
+/// `globalThis.SendguardChecker`; wasm and the fallback).
 const CHECKER_IIFE: &str = "sendguard-checker.iife.js";
+/// The same for the browser runtime: the wasm module only.
+const CHECKER_WASM_IIFE: &str = "sendguard-checker-wasm.iife.js";
 /// What the task pane imports from the checker package at run time.
-const CHECKER_FILES_NEEDED: &[&str] = &[CHECKER_IIFE, "sendguard-checker.mjs", "report-view.mjs"];
+const CHECKER_FILES_NEEDED: &[&str] = &[
+    CHECKER_IIFE,
+    CHECKER_WASM_IIFE,
+    "sendguard-checker.mjs",
+    "report-view.mjs",
+];
 /// What the task pane loads from `checker/` at run time; the rest of the package (the
 /// site's .eml module, type declarations, the schema) stays out of the add-in.
 const CHECKER_FILES_SHIPPED: &[&str] = &[
@@ -68,10 +80,16 @@ pub(crate) fn build() -> Result<(), String> {
         "--legal-comments=none",
         &format!("--outfile={}", handler.display()),
     ])?;
-    let mut bundle = read(&checker.join(CHECKER_IIFE))?;
-    bundle.push_str("\n;\n");
-    bundle.push_str(&read(&handler)?);
-    write(&out.join("launchevent.js"), bundle.as_bytes())?;
+    let handler = read(&handler)?;
+    for (iife, file) in [
+        (CHECKER_IIFE, "launchevent.js"),
+        (CHECKER_WASM_IIFE, "launchevent-web.js"),
+    ] {
+        let mut bundle = read(&checker.join(iife))?;
+        bundle.push_str("\n;\n");
+        bundle.push_str(&handler);
+        write(&out.join(file), bundle.as_bytes())?;
+    }
 
     // The task pane: an ES module for the WebView; the checker package stays a separate file.
     esbuild(&[

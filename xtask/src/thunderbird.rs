@@ -22,9 +22,12 @@ pub(crate) fn build() -> Result<(), String> {
 }
 
 /// Background and dialog logic of the built add-on (`dist/addin-thunderbird`, with the
-/// real checker package) against the fake `messenger.*` API, fault matrix included.
+/// real checker package) against the fake `messenger.*` API, fault matrix included; the
+/// dialog page itself in Chromium (axe-core, reviewed screenshots, light and dark).
 pub(crate) fn test_unit() -> Result<(), String> {
     build()?;
+    crate::tools::ensure_apt("chromium", &["chromium"])?;
+    crate::tools::ensure_npm()?;
     run::command("node", &["--test", "tests/thunderbird-unit/"])
 }
 

@@ -38,29 +38,6 @@ pub(crate) fn ensure_apt(probe: &str, packages: &[&str]) -> Result<(), String> {
     )
 }
 
-/// The wasm-bindgen version `crates/sendguard-wasm` pins (`=0.2.129` in the root
-/// Cargo.toml): the CLI must generate glue for exactly that version.
-pub(crate) const WASM_BINDGEN_VERSION: &str = "0.2.129";
-
-/// `wasm-bindgen` (the CLI) at [`WASM_BINDGEN_VERSION`].
-pub(crate) fn ensure_wasm_bindgen() -> Result<(), String> {
-    let installed = std::process::Command::new("wasm-bindgen")
-        .arg("--version")
-        .output()
-        .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
-        .unwrap_or_default();
-    if installed.trim() == format!("wasm-bindgen {WASM_BINDGEN_VERSION}") {
-        return Ok(());
-    }
-    run::cargo(&[
-        "install",
-        "wasm-bindgen-cli",
-        "--version",
-        WASM_BINDGEN_VERSION,
-        "--locked",
-    ])
-}
-
 /// The root npm project's packages (esbuild, binaryen, playwright-core, …), installed
 /// from package-lock.json when node_modules is missing or older than the lock file.
 pub(crate) fn ensure_npm() -> Result<(), String> {

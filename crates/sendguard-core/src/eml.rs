@@ -47,7 +47,12 @@ impl Draft {
             cc: reading.cc,
             bcc: reading.bcc,
             subject: reading.subject,
-            body: reading.body,
+            // An HTML-only message: its text as a reader sees it.
+            body: if reading.body.is_empty() {
+                crate::personal_data::html_to_text(&reading.html)
+            } else {
+                reading.body
+            },
             attachments: reading
                 .files
                 .into_iter()
@@ -123,6 +128,14 @@ mod tests {
         assert_eq!(attachment.name, "Rechnung März.pdf.exe");
         assert_eq!(attachment.size, 4);
         assert_eq!(attachment.content.as_deref(), Some(&b"MZ\x90\x00"[..]));
+    }
+
+    #[test]
+    fn an_html_only_message_has_its_text_as_body() {
+        let eml = "From: a@b.example\r\nTo: c@d.example\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+                   <html><body><p>IBAN&nbsp;DE89</p></body></html>\r\n";
+        let draft = Draft::from_eml(eml.as_bytes()).unwrap();
+        assert_eq!(draft.body.trim(), "IBAN DE89");
     }
 
     #[test]

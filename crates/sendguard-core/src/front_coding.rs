@@ -3,9 +3,10 @@
 //!
 //! Domain names share their endings (`.com`, `.co.uk`), so each entry is stored
 //! reversed byte by byte (`moc.elpmaxe`), sorted, and front-coded: an entry is
-//! `[shared][suffix length][suffix]`, where `shared` is how many leading bytes it has
-//! in common with the entry before. Every [`BLOCK`]th entry starts a block and is
-//! stored whole; a table of block offsets makes the search a binary search over the
+//! `[shared][suffix]\n`, where `shared` is how many leading bytes it has in common
+//! with the entry before (entries never contain a newline; a terminator instead of a
+//! length byte leaves gzip a more regular text). Every [`BLOCK`]th entry starts a block
+//! and is stored whole; a table of block offsets makes the search a binary search over the
 //! blocks' first entries and a short scan inside one block.
 //!
 //! Layout: `u32` block count (little-endian), one `u32` offset per block (from the
@@ -15,7 +16,7 @@
 /// of the module shrinks little beyond 64, and a lookup scans at most 64 entries.
 pub(crate) const BLOCK: usize = 64;
 
-/// The longest entry the format holds (one length byte).
+/// The longest entry the format holds (one byte for the shared length).
 pub(crate) const MAX_ENTRY: usize = 255;
 
 /// Encodes `entries` (in any order, duplicates allowed) into the table's bytes, or
@@ -25,6 +26,9 @@ pub(crate) fn encode<'a>(entries: impl IntoIterator<Item = &'a str>) -> Result<V
     for entry in entries {
         if entry.len() > MAX_ENTRY {
             return Err(format!("{entry:?} is longer than {MAX_ENTRY} bytes"));
+        }
+        if entry.contains('\n') {
+            return Err(format!("{entry:?} contains a newline"));
         }
         reversed.push(entry.bytes().rev().collect());
     }
@@ -47,8 +51,8 @@ pub(crate) fn encode<'a>(entries: impl IntoIterator<Item = &'a str>) -> Result<V
         let suffix = &entry[shared..];
         // Both fit in a byte: no entry is longer than MAX_ENTRY.
         body.push(u8::try_from(shared).map_err(|_| "entry too long".to_string())?);
-        body.push(u8::try_from(suffix.len()).map_err(|_| "entry too long".to_string())?);
         body.extend_from_slice(suffix);
+        body.push(b'\n');
         previous = entry;
     }
     let count = u32::try_from(offsets.len()).map_err(|_| "table too large".to_string())?;

@@ -83,11 +83,14 @@ impl ReversedSet {
             let b = &index[block * 4..block * 4 + 4];
             u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
         };
-        // A block's first entry is stored whole: [0][length][bytes].
-        let first = |block: usize| {
-            let at = offset(block);
-            &entries[at + 2..at + 2 + entries[at + 1] as usize]
+        // The entry's bytes after its shared-length byte at `at`, up to its newline.
+        let rest = |at: usize, end: usize| {
+            let tail = entries.get(at + 1..end).unwrap_or(&[]);
+            let length = tail.iter().position(|&b| b == b'\n').unwrap_or(tail.len());
+            &tail[..length]
         };
+        // A block's first entry is stored whole: [0][bytes]\n.
+        let first = |block: usize| rest(offset(block), entries.len());
         // How many blocks start at or below `key`; the last of them may hold it.
         let (mut low, mut high) = (0, blocks);
         while low < high {
@@ -110,13 +113,13 @@ impl ReversedSet {
         let mut at = offset(block);
         while at + 2 <= end {
             let shared = entries[at] as usize;
-            let suffix = entries[at + 1] as usize;
-            let length = shared + suffix;
-            if length > MAX || at + 2 + suffix > end {
+            let suffix = rest(at, end);
+            let length = shared + suffix.len();
+            if length > MAX {
                 return false;
             }
-            current[shared..length].copy_from_slice(&entries[at + 2..at + 2 + suffix]);
-            at += 2 + suffix;
+            current[shared..length].copy_from_slice(suffix);
+            at += 2 + suffix.len();
             match current[..length].cmp(key) {
                 Ordering::Equal => return true,
                 Ordering::Greater => return false,
@@ -132,7 +135,10 @@ impl ReversedSet {
         let (_, _, entries) = self.parts();
         let (mut count, mut at) = (0, 0);
         while at + 2 <= entries.len() {
-            at += 2 + entries[at + 1] as usize;
+            at += entries[at..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(entries.len(), |i| i + 1);
             count += 1;
         }
         count
@@ -187,6 +193,7 @@ mod tests {
         assert!(reversed(&["a", "b", "a"]).contains("b"));
         assert_eq!(reversed(&["a", "b", "a"]).len(), 2);
         assert!(crate::front_coding::encode([&*"x".repeat(256)]).is_err());
+        assert!(crate::front_coding::encode(["a\nb"]).is_err());
     }
 
     use super::*;

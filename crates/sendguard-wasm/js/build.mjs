@@ -3,9 +3,8 @@
 //
 //   node build.mjs <gen-dir> <out-dir>
 //
-// <gen-dir> holds sendguard_checker.js + sendguard_checker_bg.wasm (wasm-bindgen,
-// --target no-modules), fallback.js (wasm2js of the ABI build) and
-// sendguard_checker_site.js + sendguard_checker_site_bg.wasm (the site-only module).
+// <gen-dir> holds sendguard_checker.wasm (the checker, wasm-opt'ed), fallback.js (wasm2js
+// of that very module) and sendguard_checker_site.wasm (the site-only module).
 // The package's own catalogue (messages.json next to this file: the report view's and
 // the add-ins' shared strings) is bundled into the view and copied beside it.
 
@@ -22,37 +21,33 @@ if (!genDir || !outDir) {
 }
 mkdirSync(outDir, { recursive: true });
 
-// wasm-bindgen's no-modules glue is one `let wasm_bindgen = (function(exports){…})(…)`
-// statement that keeps its instance in a closure. Wrapped in a function, each call
-// makes new glue, so a checker can start a fresh instance after a crash.
-function bindgenModule(name) {
-  const glue = readFileSync(join(genDir, `${name}.js`), "utf8");
-  if (!glue.startsWith("let wasm_bindgen = (function(exports) {")) {
-    throw new Error(`unexpected wasm-bindgen glue in ${name}.js: was the CLI version changed?`);
-  }
-  const wasm = readFileSync(join(genDir, `${name}_bg.wasm`));
-  return (
-    `export const wasmBase64 = ${JSON.stringify(wasm.toString("base64"))};\n` +
-    `export function createGlue() {\n${glue}\nreturn wasm_bindgen;\n}\n`
-  );
+function wasmModule(name) {
+  const wasm = readFileSync(join(genDir, `${name}.wasm`));
+  return `export const wasmBase64 = ${JSON.stringify(wasm.toString("base64"))};\n`;
 }
 
 // wasm2js output: helpers, `function asmFunc(imports) {…}`, then a module-level
 // instance and `export var …` lines. Keep the helpers and the function, drop the
-// instance, and wrap them in a factory: the helpers share state (`bufferView`, which
-// memory.fill and memory.copy write through), so two checkers in one module would
-// write into each other's memory.
+// instance: the rest is the body of a function that returns a fresh instance's exports
+// each time it is called (the helpers share state, `bufferView`, so two checkers must
+// not share one copy of them). Minified here and embedded as text, so that only a
+// runtime without WebAssembly ever parses it (checker-fallback.mjs compiles it).
 const fallback = readFileSync(join(genDir, "fallback.js"), "utf8");
 const cut = fallback.indexOf("\nvar retasmFunc = asmFunc(");
 if (cut < 0 || !fallback.includes("function asmFunc(imports)")) {
   throw new Error("unexpected wasm2js output: no asmFunc");
 }
-const fallbackModule =
-  "export function createFallbackExports() {\n" + fallback.slice(0, cut) + "\nreturn asmFunc({});\n}\n";
+const wrapped = "var sgFallback = function () {\n" + fallback.slice(0, cut) + "\nreturn asmFunc({});\n};";
+const minified = (
+  await esbuild.transform(wrapped, { minify: true, target: "es2016", legalComments: "none", charset: "utf8" })
+).code.trim();
+const body = /^var sgFallback=function\(\)\{([\s\S]*)\};?$/.exec(minified);
+if (!body) throw new Error("unexpected shape of the minified fallback");
+const fallbackModule = `export const fallbackSource = ${JSON.stringify(body[1])};\n`;
 
 const virtual = {
-  "sendguard:bindgen": bindgenModule("sendguard_checker"),
-  "sendguard:site": bindgenModule("sendguard_checker_site"),
+  "sendguard:wasm": wasmModule("sendguard_checker"),
+  "sendguard:site": wasmModule("sendguard_checker_site"),
   "sendguard:fallback": fallbackModule,
 };
 const virtualModules = {
@@ -81,13 +76,22 @@ async function bundle(options, file) {
   writeFileSync(join(outDir, file), result.outputFiles[0].contents);
 }
 
+// WebAssembly hosts (Thunderbird, the site, Outlook's browser runtime and task pane): the
+// wasm module only. Runtimes that may lack WebAssembly (Node under --jitless, classic
+// Outlook): the same plus the fallback, as text compiled only when it runs.
 const checker = join(here, "checker.mjs");
+const withFallback = join(here, "checker-fallback.mjs");
+const iifeEntry = readFileSync(join(here, "iife-entry.mjs"), "utf8");
+const iife = (entry) => ({
+  stdin: { contents: iifeEntry.replace('"sendguard:entry"', JSON.stringify(entry)), resolveDir: here, loader: "js" },
+  format: "iife",
+  target: "es2016",
+});
 await bundle({ entryPoints: [checker], format: "esm", target: "es2020" }, "sendguard-checker.mjs");
-await bundle({ entryPoints: [checker], format: "cjs", target: "es2020", platform: "node" }, "sendguard-checker.cjs");
-await bundle(
-  { entryPoints: [join(here, "iife-entry.mjs")], format: "iife", target: "es2016" },
-  "sendguard-checker.iife.js",
-);
+await bundle({ entryPoints: [withFallback], format: "esm", target: "es2020" }, "sendguard-checker-fallback.mjs");
+await bundle({ entryPoints: [withFallback], format: "cjs", target: "es2020", platform: "node" }, "sendguard-checker.cjs");
+await bundle(iife(withFallback), "sendguard-checker.iife.js");
+await bundle(iife(checker), "sendguard-checker-wasm.iife.js");
 // The site-only module (.eml parsing for the playground): its own file, never in the above.
 await bundle({ entryPoints: [join(here, "site.mjs")], format: "esm", target: "es2020" }, "sendguard-checker-site.mjs");
 await bundle(

@@ -329,3 +329,42 @@ export function base64Prefix(bytes, maxBytes) {
   parts.push(chunk);
   return parts.join("");
 }
+
+/**
+ * What a fix would do to `draft`, worked out before the user clicks, so a button can say
+ * it ("Move 41 to Bcc and send") and the host can say afterwards what happened:
+ * `{ kind, moved_to_bcc, removed, added_to, sender_added, verdict, draft }`. `removed` are
+ * the addresses no longer in any field, `added_to` those new in To (the sender after a
+ * move to Bcc), `verdict` the verdict of the draft after the fix (the mail may go out only
+ * on "pass"). An export changes no recipient: `{ kind: "export-recipients" }`. Throws what
+ * `checker.apply` throws.
+ */
+export function fixOutcome(checker, draft, action) {
+  const kind = action && action.kind;
+  if (kind === "export-recipients") return { kind };
+  const applied = checker.apply(draft, action);
+  const after = applied.draft;
+  const keyOf = (entry) => String((entry && entry.address) || "").toLowerCase();
+  const set = (fields, source) => {
+    const out = new Set();
+    for (const field of fields) for (const entry of source[field] || []) out.add(keyOf(entry));
+    return out;
+  };
+  const beforeAll = set(["to", "cc", "bcc"], draft);
+  const afterAll = set(["to", "cc", "bcc"], after);
+  const beforeBcc = set(["bcc"], draft);
+  const beforeTo = set(["to"], draft);
+  const removed = [...beforeAll].filter((address) => !afterAll.has(address));
+  const moved = [...set(["bcc"], after)].filter((address) => !beforeBcc.has(address) && beforeAll.has(address));
+  const addedTo = [...set(["to"], after)].filter((address) => !beforeTo.has(address));
+  const sender = keyOf(draft.from);
+  return {
+    kind,
+    moved_to_bcc: moved.length,
+    removed,
+    added_to: addedTo,
+    sender_added: Boolean(sender) && addedTo.includes(sender),
+    verdict: checker.check(after).verdict,
+    draft: after,
+  };
+}

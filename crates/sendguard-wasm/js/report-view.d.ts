@@ -19,6 +19,22 @@ export interface RenderOptions {
   collapseAfter?: number;
   /** Focus the headline after rendering (default true). */
   autofocus?: boolean;
+  /** The headline's level: 2 (default), or 1 where the view is the page's main content. */
+  headingLevel?: 1 | 2;
+  /** What a fix would do (host.mjs `fixOutcome`): the button then names what it changes. */
+  outcomeOf?: (action: Fix) => FixOutcome | undefined;
+  /** The host sends right after a fix that leaves a pass: such buttons end in "and send". */
+  sendsOnPass?: boolean;
+}
+
+/** What a fix would do to a draft (host.mjs `fixOutcome`). */
+export interface FixOutcome {
+  kind: Fix["kind"];
+  moved_to_bcc?: number;
+  removed?: string[];
+  added_to?: string[];
+  sender_added?: boolean;
+  verdict?: Report["verdict"];
 }
 
 export interface ReportView {
@@ -26,5 +42,8 @@ export interface ReportView {
   destroy(): void;
   focus(): void;
 }
+
+/** What a fix did, as one sentence ("41 recipients moved to Bcc, you were added to To."). */
+export function describeOutcome(outcome: FixOutcome, lang?: "en" | "de"): string;
 
 export function renderReport(container: HTMLElement, report: Report, options?: RenderOptions): ReportView;

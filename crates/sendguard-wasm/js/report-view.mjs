@@ -30,6 +30,58 @@ function element(tag, className, text) {
   return node;
 }
 
+/** A fix button's words: what it changes, and "and send" only where it sends. */
+function fixLabel(fix, say, lang, settings) {
+  const action = fix.action || {};
+  let outcome;
+  try {
+    outcome = typeof settings.outcomeOf === "function" ? settings.outcomeOf(action) : undefined;
+  } catch {
+    outcome = undefined;
+  }
+  if (!outcome || outcome.kind === "export-recipients") return pick(fix.label, lang);
+  const sends = settings.sendsOnPass === true && outcome.verdict === "pass";
+  if (action.kind === "move-to-bcc" && outcome.moved_to_bcc > 0) {
+    const count = outcome.moved_to_bcc;
+    const key = "view.fix.move-to-bcc." + (sends ? "send." : "") + (count === 1 ? "one" : "other");
+    return say(key, { count: formatCount(count, lang) });
+  }
+  if (action.kind === "remove-recipient" && outcome.removed && outcome.removed.length > 0) {
+    const removed = outcome.removed;
+    const key = "view.fix.remove." + (removed.length === 1 ? "single" : "other") + (sends ? ".send" : "");
+    return say(key, { address: removed[0], count: formatCount(removed.length, lang) });
+  }
+  return pick(fix.label, lang);
+}
+
+/**
+ * What a fix did, in one sentence for the host's status line: "41 recipients moved to
+ * Bcc, you were added to To." `outcome` is host.mjs `fixOutcome`'s answer.
+ *
+ * @param {object} outcome
+ * @param {"en"|"de"} [lang]
+ * @returns {string}
+ */
+export function describeOutcome(outcome, lang) {
+  const language = LANGS.indexOf(lang) >= 0 ? lang : "en";
+  const say = translator(catalogue, language);
+  if (!outcome) return "";
+  const parts = [];
+  if (outcome.moved_to_bcc > 0) {
+    const count = outcome.moved_to_bcc;
+    parts.push(say("view.outcome.moved." + (count === 1 ? "one" : "other"), { count: formatCount(count, language) }));
+  }
+  const removed = outcome.removed || [];
+  if (removed.length === 1) parts.push(say("view.outcome.removed.one", { address: removed[0] }));
+  else if (removed.length > 1) parts.push(say("view.outcome.removed.other", { count: formatCount(removed.length, language) }));
+  if (outcome.sender_added) parts.push(say("view.outcome.sender-added"));
+  const others = (outcome.added_to || []).length - (outcome.sender_added ? 1 : 0);
+  if (others > 0) parts.push(say("view.outcome.added", { count: formatCount(others, language) }));
+  if (parts.length === 0) return "";
+  const sentence = parts.join(", ");
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1) + ".";
+}
+
 /**
  * Renders `report` into `container` (its previous content is replaced).
  *
@@ -45,6 +97,13 @@ function element(tag, className, text) {
  *   becomes the button's `data-action`
  * @param {number} [options.collapseAfter] recipients shown before "Show all" (default 5)
  * @param {boolean} [options.autofocus] focus the headline after rendering (default true)
+ * @param {1|2} [options.headingLevel] the headline's level (default 2; 1 where the view is
+ *   the page's main content, as in the Thunderbird dialog)
+ * @param {(action: object) => (object|undefined)} [options.outcomeOf] what a fix would do
+ *   (host.mjs `fixOutcome`); with it a fix button names what it changes ("Move 41
+ *   recipients to Bcc", "Remove a@b.example")
+ * @param {boolean} [options.sendsOnPass] the host sends the mail right after a fix that
+ *   leaves nothing to check (Thunderbird): such a button ends in "and send"
  * @returns {{update(report: object): void, destroy(): void, focus(): void}}
  */
 export function renderReport(container, report, options) {
@@ -59,7 +118,9 @@ export function renderReport(container, report, options) {
   live.setAttribute("role", "status");
   live.setAttribute("aria-live", "polite");
   live.setAttribute("aria-atomic", "true");
-  const headline = element("h2", "sg-headline");
+  // Headings in order: the headline, then each finding's title, then its recipient list.
+  const level = settings.headingLevel === 1 ? 1 : 2;
+  const headline = element("h" + level, "sg-headline");
   headline.tabIndex = -1;
   // No summary line of counts under the headline: the findings carry the counts that
   // matter (the external-recipients note, the visible-recipients block), and a report
@@ -95,7 +156,7 @@ export function renderReport(container, report, options) {
     const recipients = finding.recipients || [];
     const box = element("div", "sg-recipients");
     const listId = "sg-recipients-" + nextId++;
-    box.append(element("h4", "sg-label", say("view.recipients", { count: formatCount(recipients.length, lang) })));
+    box.append(element("h" + (level + 2), "sg-label", say("view.recipients", { count: formatCount(recipients.length, lang) })));
     const list = element("ul", "sg-recipient-list");
     list.id = listId;
     const fill = (all) => {
@@ -129,7 +190,7 @@ export function renderReport(container, report, options) {
   function renderFinding(finding) {
     const item = element("li", "sg-finding sg-severity-" + finding.severity);
     item.dataset.rule = finding.rule;
-    const title = element("h3", "sg-finding-title");
+    const title = element("h" + (level + 1), "sg-finding-title");
     title.append(
       element("span", "sg-badge", say("view.severity." + finding.severity)),
       " ",
@@ -148,7 +209,7 @@ export function renderReport(container, report, options) {
       group.setAttribute("role", "group");
       group.setAttribute("aria-label", say("view.fixes"));
       for (const fix of finding.fixes) {
-        const button = element("button", "sg-fix", pick(fix.label, lang));
+        const button = element("button", "sg-fix", fixLabel(fix, say, lang, settings));
         button.type = "button";
         button.dataset.kind = fix.action && fix.action.kind;
         button.addEventListener("click", () =>

@@ -245,6 +245,12 @@ export interface SendguardError extends Error {
   name: "SendguardError";
   /** policy / draft / fix: that input was rejected; crash: a bug in the checker. */
   kind: "policy" | "draft" | "fix" | "crash";
+  /**
+   * The finer kind, when the core names one (stable, kebab-case): policy: "empty",
+   * "syntax", "unknown-key", "wrong-value", "invalid"; draft: "empty", "syntax",
+   * "shape", "too-large"; any input: "encoding".
+   */
+  reason?: string;
   /** 1-based position in the rejected JSON, when known. */
   line?: number;
   column?: number;
@@ -275,7 +281,11 @@ export interface Checker {
 }
 
 export interface CreateCheckerOptions {
-  /** "auto" (default): wasm when WebAssembly exists and instantiates, else the fallback. */
+  /**
+   * "auto" (default): wasm when WebAssembly exists and instantiates, else the fallback
+   * (only in sendguard-checker-fallback.mjs, .cjs and .iife.js; sendguard-checker.mjs
+   * and sendguard-checker-wasm.iife.js carry the wasm module only).
+   */
   engine?: "auto" | "wasm" | "fallback";
 }
 
@@ -285,7 +295,7 @@ export function createChecker(
   options?: CreateCheckerOptions,
 ): Promise<Checker>;
 
-/** The single-file bundle (sendguard-checker.iife.js) defines this global. */
+/** The single-file bundles (sendguard-checker.iife.js, sendguard-checker-wasm.iife.js) define this global. */
 declare global {
   // eslint-disable-next-line no-var
   var SendguardChecker: { createChecker: typeof createChecker };

@@ -1,22 +1,23 @@
-//! The plain byte/JSON ABI for runtimes without `WebAssembly`.
+//! The checker's one ABI: bytes and JSON over linear memory, no imports.
 //!
-//! `wasm2js` turns this build into JavaScript; it cannot take wasm-bindgen's output, so
-//! this module speaks in pointers and lengths over linear memory, and imports nothing.
-//! One instance holds one policy. The protocol, for JavaScript:
+//! The same module runs as WebAssembly (browsers, extensions, Node, new Outlook) and,
+//! converted by `wasm2js`, as plain JavaScript where `WebAssembly` is missing (classic
+//! Outlook's JavaScript-only runtime, `node --jitless`); one loader (`js/engine.mjs`)
+//! drives both. One instance holds one policy. The protocol, for JavaScript:
 //!
 //! 1. `sg_alloc(len)` → pointer; write UTF-8 (or `.eml` bytes) there.
 //! 2. `sg_new(ptr, len)` (policy), `sg_check(ptr, len)`, `sg_check_eml(ptr, len)`,
 //!    `sg_apply(draft_ptr, draft_len, fix_ptr, fix_len)`, `sg_parse_addresses(ptr, len)`,
-//!    `sg_version()`,
-//!    `sg_default_policy()`, `sg_last_panic()` → status: [`STATUS_OK`], else the
-//!    failure's kind ([`STATUS_POLICY`], [`STATUS_DRAFT`], [`STATUS_FIX`],
-//!    [`STATUS_NONE`]).
-//! 3. `sg_output_ptr()` / `sg_output_len()`: the call's result (JSON) or error message,
-//!    valid until the next call.
+//!    `sg_version()`, `sg_default_policy()`, `sg_last_panic()`, and in the site module
+//!    `sg_draft_from_eml(ptr, len)` → status: [`STATUS_OK`] (the output is the result),
+//!    [`STATUS_FAILED`] (the output is the failure as JSON, `{kind, reason?, message,
+//!    line?, column?}`, see [`crate::Failure::to_json`]) or [`STATUS_NONE`].
+//! 3. `sg_output_ptr()` / `sg_output_len()`: the call's output, valid until the next call.
 //! 4. `sg_free(ptr, len)` the input.
 //!
 //! A trap (a panic: the build aborts) leaves the instance unusable; the loader
-//! instantiates a fresh one.
+//! instantiates a fresh one and asks the fresh one nothing about the old (the panic's
+//! message is read from the broken instance with `sg_last_panic`, if it still answers).
 
 // Raw pointers are what this ABI is: JavaScript hands us addresses in linear memory.
 // `unsafe` is confined to turning those into slices and to the allocator calls, each
@@ -26,25 +27,26 @@
 use std::alloc::{Layout, alloc, dealloc};
 use std::sync::Mutex;
 
-use crate::session::{Failure, FailureKind, Session};
+#[cfg(feature = "abi")]
+use crate::session::Session;
+use crate::session::{Failure, FailureKind};
 
-/// The call succeeded; the output is JSON.
+/// The call succeeded; the output is its result.
 pub const STATUS_OK: u32 = 0;
-/// The policy was rejected (or `sg_new` was never called); the output is the message.
-pub const STATUS_POLICY: u32 = 1;
-/// The draft was rejected; the output is the message.
-pub const STATUS_DRAFT: u32 = 2;
-/// The fix was rejected; the output is the message.
-pub const STATUS_FIX: u32 = 3;
+/// An input was rejected (or `sg_new` was never called); the output is the failure as
+/// JSON.
+pub const STATUS_FAILED: u32 = 1;
 /// Nothing to report (`sg_last_panic` without a panic); the output is empty.
-pub const STATUS_NONE: u32 = 4;
+pub const STATUS_NONE: u32 = 2;
 
 struct State {
+    #[cfg(feature = "abi")]
     session: Option<Session>,
     output: Vec<u8>,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
+    #[cfg(feature = "abi")]
     session: None,
     output: Vec::new(),
 });
@@ -52,14 +54,7 @@ static STATE: Mutex<State> = Mutex::new(State {
 fn finish(result: Result<String, Failure>) -> u32 {
     let (status, text) = match result {
         Ok(json) => (STATUS_OK, json),
-        Err(failure) => {
-            let status = match failure.kind() {
-                FailureKind::Policy => STATUS_POLICY,
-                FailureKind::Draft => STATUS_DRAFT,
-                _ => STATUS_FIX,
-            };
-            (status, failure.message().to_string())
-        }
+        Err(failure) => (STATUS_FAILED, failure.to_json()),
     };
     if let Ok(mut state) = STATE.lock() {
         state.output = text.into_bytes();
@@ -71,6 +66,7 @@ fn finish(result: Result<String, Failure>) -> u32 {
 /// gives it back, so the call's many allocations find free memory instead of growing
 /// it step by step. Under wasm2js every `memory.grow` copies the whole memory into a
 /// new ArrayBuffer: growing a page at a time made 100,000 recipients take 25 s.
+#[cfg_attr(not(feature = "abi"), allow(dead_code))]
 fn reserve_for(input_len: usize) {
     // The parsed draft and the report take a few times the JSON's size.
     let room = input_len.saturating_mul(8).min(512 << 20);
@@ -80,6 +76,7 @@ fn reserve_for(input_len: usize) {
     drop(reservation);
 }
 
+#[cfg(feature = "abi")]
 fn with_session(run: impl FnOnce(&Session) -> Result<String, Failure>) -> u32 {
     let session = STATE.lock().ok().and_then(|state| state.session.clone());
     finish(match session {
@@ -100,12 +97,16 @@ unsafe fn input<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
     unsafe { std::slice::from_raw_parts(ptr, len) }
 }
 
-fn input_str(bytes: &[u8]) -> Result<&str, Failure> {
+#[cfg_attr(not(feature = "abi"), allow(dead_code))]
+fn input_str(bytes: &[u8], kind: FailureKind) -> Result<&str, Failure> {
     std::str::from_utf8(bytes).map_err(|error| {
-        Failure::draft(format!(
-            "not UTF-8 at byte {}: JSON must be UTF-8",
-            error.valid_up_to()
-        ))
+        Failure::not_utf8(
+            kind,
+            format!(
+                "not UTF-8 at byte {}: JSON must be UTF-8",
+                error.valid_up_to()
+            ),
+        )
     })
 }
 
@@ -139,14 +140,13 @@ pub unsafe extern "C" fn sg_free(ptr: *mut u8, len: usize) {
 ///
 /// # Safety
 /// `ptr`/`len` must come from [`sg_alloc`] (or `len` be 0).
+#[cfg(feature = "abi")]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sg_new(ptr: *const u8, len: usize) -> u32 {
     crate::record_panics();
     // SAFETY: forwarded contract.
     let bytes = unsafe { input(ptr, len) };
-    let session = std::str::from_utf8(bytes)
-        .map_err(|_| Failure::policy("the policy is not UTF-8"))
-        .and_then(Session::new);
+    let session = input_str(bytes, FailureKind::Policy).and_then(Session::new);
     match session {
         Ok(session) => {
             if let Ok(mut state) = STATE.lock() {
@@ -162,19 +162,20 @@ pub unsafe extern "C" fn sg_new(ptr: *const u8, len: usize) -> u32 {
 ///
 /// # Safety
 /// `ptr`/`len` must come from [`sg_alloc`] (or `len` be 0).
+#[cfg(feature = "abi")]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sg_check(ptr: *const u8, len: usize) -> u32 {
     // SAFETY: forwarded contract.
     let bytes = unsafe { input(ptr, len) };
     reserve_for(len);
-    with_session(|session| session.check_json(input_str(bytes)?))
+    with_session(|session| session.check_json(input_str(bytes, FailureKind::Draft)?))
 }
 
 /// Checks an `.eml` message; output: the report.
 ///
 /// # Safety
 /// `ptr`/`len` must come from [`sg_alloc`] (or `len` be 0).
-#[cfg(feature = "eml")]
+#[cfg(all(feature = "abi", feature = "eml"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sg_check_eml(ptr: *const u8, len: usize) -> u32 {
     // SAFETY: forwarded contract.
@@ -186,6 +187,7 @@ pub unsafe extern "C" fn sg_check_eml(ptr: *const u8, len: usize) -> u32 {
 ///
 /// # Safety
 /// Both pointer/length pairs must come from [`sg_alloc`] (or have length 0).
+#[cfg(feature = "abi")]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sg_apply(
     draft_ptr: *const u8,
@@ -197,8 +199,8 @@ pub unsafe extern "C" fn sg_apply(
     let (draft, fix) = unsafe { (input(draft_ptr, draft_len), input(fix_ptr, fix_len)) };
     reserve_for(draft_len);
     with_session(|session| {
-        let fix = std::str::from_utf8(fix).map_err(|_| Failure::fix("the fix is not UTF-8"))?;
-        session.apply_json(input_str(draft)?, fix)
+        let fix = input_str(fix, FailureKind::Fix)?;
+        session.apply_json(input_str(draft, FailureKind::Draft)?, fix)
     })
 }
 
@@ -207,12 +209,28 @@ pub unsafe extern "C" fn sg_apply(
 ///
 /// # Safety
 /// `ptr`/`len` must come from [`sg_alloc`] (or `len` be 0).
+#[cfg(feature = "abi")]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sg_parse_addresses(ptr: *const u8, len: usize) -> u32 {
     // SAFETY: forwarded contract.
     let bytes = unsafe { input(ptr, len) };
     reserve_for(len);
-    finish(input_str(bytes).map(crate::parse_addresses_json))
+    finish(input_str(bytes, FailureKind::Draft).map(crate::parse_addresses_json))
+}
+
+/// Reads a saved message (`.eml` bytes) into the JSON draft the core checks (the web
+/// playground's module); output: the draft.
+///
+/// # Safety
+/// `ptr`/`len` must come from [`sg_alloc`] (or `len` be 0).
+#[cfg(feature = "site")]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sg_draft_from_eml(ptr: *const u8, len: usize) -> u32 {
+    crate::record_panics();
+    // SAFETY: forwarded contract.
+    let bytes = unsafe { input(ptr, len) };
+    reserve_for(len);
+    finish(crate::draft_json_from_eml(bytes))
 }
 
 /// Output: the checker's version.
@@ -222,6 +240,7 @@ pub extern "C" fn sg_version() -> u32 {
 }
 
 /// Output: the default policy as JSON.
+#[cfg(feature = "abi")]
 #[unsafe(no_mangle)]
 pub extern "C" fn sg_default_policy() -> u32 {
     finish(Ok(sendguard_core::default_policy_json().to_string()))
@@ -242,6 +261,7 @@ pub extern "C" fn sg_last_panic() -> u32 {
 
 /// Panics on purpose (tests only).
 #[doc(hidden)]
+#[cfg(feature = "abi")]
 #[unsafe(no_mangle)]
 pub extern "C" fn sg_panic_for_tests() {
     crate::panic_for_tests();
@@ -284,20 +304,46 @@ mod tests {
 
     // One test: the ABI keeps one policy per instance (a global), so parallel tests
     // would race on it.
+    #[cfg(feature = "abi")]
     #[test]
     fn protocol() {
         let _serial = crate::GLOBAL_STATE.lock();
-        assert_eq!(call_with("{}", sg_check).0, STATUS_POLICY, "no policy yet");
-        let (status, message) = call_with("{\"x\": 1}", sg_new);
-        assert_eq!(status, STATUS_POLICY);
-        assert!(message.contains('x'), "{message}");
+        let (status, failure) = call_with("{}", sg_check);
+        assert_eq!(status, STATUS_FAILED, "no policy yet");
+        assert!(
+            failure.starts_with(r#"{"kind":"policy","message":"no policy"#),
+            "{failure}"
+        );
+        let (status, failure) = call_with("{\"x\": 1}", sg_new);
+        assert_eq!(status, STATUS_FAILED);
+        assert!(
+            failure.starts_with(
+                r#"{"kind":"policy","reason":"unknown-key","message":"line 1, column "#
+            ),
+            "{failure}"
+        );
+        assert!(failure.contains("unknown key `x`"), "{failure}");
+        assert!(
+            failure.contains(r#""line":1,"column":"#) && failure.ends_with('}'),
+            "{failure}"
+        );
         assert_eq!(call_with("{}", sg_new).0, STATUS_OK);
         let (status, report) = call_with(r#"{"to":[{"address":"a@gmail.com"}]}"#, sg_check);
         assert_eq!(status, STATUS_OK);
         assert!(report.starts_with(r#"{"verdict":"warn""#), "{report}");
-        assert_eq!(call_with("{", sg_check).0, STATUS_DRAFT);
+        let (status, failure) = call_with("{\n  \"to\": 3", sg_check);
+        assert_eq!(status, STATUS_FAILED);
+        assert!(
+            failure.starts_with(r#"{"kind":"draft","reason":"#),
+            "{failure}"
+        );
+        assert!(failure.contains(r#""line":2,"column""#), "{failure}");
         #[cfg(feature = "eml")]
-        assert_eq!(call_with("", sg_check_eml).0, STATUS_DRAFT);
+        assert!(
+            call_with("", sg_check_eml)
+                .1
+                .starts_with(r#"{"kind":"draft""#)
+        );
         let (status, parsed) = call_with("Doe <jane@x.example>; nobody", sg_parse_addresses);
         assert_eq!(status, STATUS_OK);
         assert_eq!(
@@ -329,15 +375,21 @@ mod tests {
             sg_free(f, fix.len());
         }
         let (status, _) = call_with("\u{0}\u{0}", sg_check);
-        assert_eq!(status, STATUS_DRAFT);
+        assert_eq!(status, STATUS_FAILED);
         // SAFETY: invalid UTF-8 through a valid buffer.
         let invalid = [b'{', 0xff, b'}'];
         let ptr = sg_alloc(3);
         unsafe { std::ptr::copy_nonoverlapping(invalid.as_ptr(), ptr, 3) };
         // SAFETY: from sg_alloc.
-        assert_eq!(unsafe { sg_check(ptr, 3) }, STATUS_DRAFT);
+        assert_eq!(unsafe { sg_check(ptr, 3) }, STATUS_FAILED);
         // SAFETY: as allocated.
         unsafe { sg_free(ptr, 3) };
-        assert!(output().contains("UTF-8"));
+        assert!(
+            output().starts_with(
+                r#"{"kind":"draft","reason":"encoding","message":"not UTF-8 at byte 1"#
+            ),
+            "{}",
+            output()
+        );
     }
 }

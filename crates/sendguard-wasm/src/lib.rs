@@ -1,29 +1,24 @@
 //! The sendguard checker for mail clients: [`sendguard_core`] behind JSON in, JSON out.
 //!
-//! Two WebAssembly builds come from this crate (see `cargo xtask dist`):
+//! One ABI ([`abi`]: bytes and JSON over linear memory, no imports) and two WebAssembly
+//! builds of it (see `cargo xtask dist`):
 //!
-//! - with the `bindgen` feature, a [`wasm-bindgen`](https://docs.rs/wasm-bindgen) module
-//!   with a `Checker` class, for browsers, extensions and Node;
-//! - with the `abi` feature, a module with a plain byte/JSON ABI (`sg_alloc`, `sg_check`,
-//!   …) and no imports, which `wasm2js` turns into plain JavaScript for Outlook's
-//!   JavaScript-only runtime, where `WebAssembly` may not exist.
+//! - with the `abi` feature, the checker: the add-ins and the site run it as
+//!   WebAssembly, and `wasm2js` turns the very same module into plain JavaScript for
+//!   runtimes without `WebAssembly` (classic Outlook's JavaScript-only runtime);
+//! - with the `site` feature, the web playground's `.eml` reader
+//!   (`sg_draft_from_eml`), which carries the legacy charset tables and so stays out of
+//!   the add-ins' module.
 //!
-//! A third, with the `site` feature, is for the web playground only: `parseEml` (`.eml`
-//! to a JSON draft), which carries the legacy charset tables and so stays out of the
-//! add-ins' modules.
-//!
-//! Both are thin: every operation is a [`Session`] method, so the two builds cannot
-//! drift apart, and the host tests exercise the logic without a JavaScript engine.
+//! Both are thin: every operation is a [`Session`] method, and the host tests exercise
+//! the logic without a JavaScript engine. Failures cross as JSON
+//! ([`Failure::to_json`]).
 
 mod panic_message;
 mod session;
 
-#[cfg(feature = "abi")]
+#[cfg(any(feature = "abi", feature = "site"))]
 pub mod abi;
-#[cfg(feature = "bindgen")]
-pub mod bindgen;
-#[cfg(feature = "site")]
-pub mod site;
 
 pub use panic_message::{last_panic, panic_for_tests, record_panics};
 #[cfg(feature = "eml")]

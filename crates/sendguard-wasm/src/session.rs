@@ -3,7 +3,10 @@
 
 use std::fmt;
 
-use sendguard_core::{Draft, Fix, Policy, apply, check, parse_address_list};
+use sendguard_core::{
+    Draft, Fix, InputError, InputErrorKind, Policy, PolicyError, PolicyErrorKind, apply, check,
+    parse_address_list,
+};
 
 /// A checker with its policy: what a front end creates once and calls on every Send.
 ///
@@ -19,11 +22,15 @@ pub struct Session {
     policy: Policy,
 }
 
-/// Why an operation gave no result.
+/// Why an operation gave no result. It crosses to JavaScript as JSON
+/// ([`Failure::to_json`]): `{kind, reason?, message, line?, column?}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     kind: FailureKind,
+    reason: Option<&'static str>,
     message: String,
+    line: Option<usize>,
+    column: Option<usize>,
 }
 
 /// Which input a [`Failure`] is about.
@@ -53,7 +60,42 @@ impl Failure {
     fn new(kind: FailureKind, message: impl fmt::Display) -> Failure {
         Failure {
             kind,
+            reason: None,
             message: message.to_string(),
+            line: None,
+            column: None,
+        }
+    }
+
+    fn from_policy(error: &PolicyError) -> Failure {
+        let reason = match error.kind() {
+            PolicyErrorKind::Empty => "empty",
+            PolicyErrorKind::Syntax => "syntax",
+            PolicyErrorKind::UnknownKey => "unknown-key",
+            PolicyErrorKind::WrongValue => "wrong-value",
+            _ => "invalid",
+        };
+        let known = error.line() > 0;
+        Failure {
+            reason: Some(reason),
+            line: known.then_some(error.line()),
+            column: known.then_some(error.column()),
+            ..Failure::new(FailureKind::Policy, error)
+        }
+    }
+
+    fn from_input(error: &InputError) -> Failure {
+        let reason = match error.kind() {
+            InputErrorKind::Empty => "empty",
+            InputErrorKind::Syntax => "syntax",
+            InputErrorKind::TooLarge => "too-large",
+            _ => "shape",
+        };
+        Failure {
+            reason: Some(reason),
+            line: error.line(),
+            column: error.column(),
+            ..Failure::new(FailureKind::Draft, error)
         }
     }
 
@@ -62,14 +104,13 @@ impl Failure {
         Failure::new(FailureKind::Policy, message)
     }
 
+    /// Input that is not UTF-8 (of the input `kind` names).
     #[cfg_attr(not(feature = "abi"), allow(dead_code))]
-    pub(crate) fn draft(message: impl fmt::Display) -> Failure {
-        Failure::new(FailureKind::Draft, message)
-    }
-
-    #[cfg_attr(not(feature = "abi"), allow(dead_code))]
-    pub(crate) fn fix(message: impl fmt::Display) -> Failure {
-        Failure::new(FailureKind::Fix, message)
+    pub(crate) fn not_utf8(kind: FailureKind, message: impl fmt::Display) -> Failure {
+        Failure {
+            reason: Some("encoding"),
+            ..Failure::new(kind, message)
+        }
     }
 
     #[cfg_attr(not(feature = "abi"), allow(dead_code))]
@@ -82,9 +123,44 @@ impl Failure {
         self.kind
     }
 
-    /// The core's message, unchanged.
+    /// The core's message, unchanged (with the position in front when there is one).
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// The finer kind, stable and kebab-case, when the core names one: `syntax`,
+    /// `unknown-key`, `wrong-value`, `invalid`, `empty`, `shape`, `too-large`, `encoding`.
+    pub fn reason(&self) -> Option<&'static str> {
+        self.reason
+    }
+
+    /// 1-based line and column of the problem in the input, when known.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        self.line.zip(self.column)
+    }
+
+    /// The failure as JavaScript receives it:
+    /// `{"kind":…,"reason":…,"message":…,"line":…,"column":…}` (reason and position only
+    /// when known).
+    ///
+    /// ```
+    /// let failure = sendguard_wasm::Session::new("{\"x\": 1}").unwrap_err();
+    /// assert!(failure.to_json().starts_with(r#"{"kind":"policy","reason":"unknown-key","message":"line 1, column"#));
+    /// assert!(failure.to_json().contains(r#","line":1,"column":"#));
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut out = format!("{{\"kind\":\"{}\"", self.kind.id());
+        if let Some(reason) = self.reason {
+            out.push_str(&format!(",\"reason\":\"{reason}\""));
+        }
+        out.push_str(",\"message\":");
+        // Serializing a string cannot fail.
+        out.push_str(&serde_json::to_string(&self.message).unwrap_or_else(|_| "\"\"".into()));
+        if let Some((line, column)) = self.position() {
+            out.push_str(&format!(",\"line\":{line},\"column\":{column}"));
+        }
+        out.push('}');
+        out
     }
 }
 
@@ -99,31 +175,28 @@ impl std::error::Error for Failure {}
 impl Session {
     /// A session with the policy in `policy_json` (`{}` is the default policy).
     pub fn new(policy_json: &str) -> Result<Session, Failure> {
-        let policy =
-            Policy::from_json(policy_json).map_err(|e| Failure::new(FailureKind::Policy, e))?;
+        let policy = Policy::from_json(policy_json).map_err(|e| Failure::from_policy(&e))?;
         Ok(Session { policy })
     }
 
     /// Checks a JSON draft; the report as one line of JSON, byte for byte what the CLI
     /// prints for the same draft (minus the CLI's `file` key).
     pub fn check_json(&self, draft_json: &str) -> Result<String, Failure> {
-        let draft =
-            Draft::from_json(draft_json).map_err(|e| Failure::new(FailureKind::Draft, e))?;
+        let draft = Draft::from_json(draft_json).map_err(|e| Failure::from_input(&e))?;
         Ok(check(&draft, &self.policy).to_json())
     }
 
     #[cfg(feature = "eml")]
     /// Checks a saved message (`.eml` bytes), like [`Session::check_json`].
     pub fn check_eml(&self, eml: &[u8]) -> Result<String, Failure> {
-        let draft = Draft::from_eml(eml).map_err(|e| Failure::new(FailureKind::Draft, e))?;
+        let draft = Draft::from_eml(eml).map_err(|e| Failure::from_input(&e))?;
         Ok(check(&draft, &self.policy).to_json())
     }
 
     /// Applies a fix (a finding's `action` object, as JSON) to a JSON draft; returns
     /// `{"draft": …, "export": …}` as JSON.
     pub fn apply_json(&self, draft_json: &str, fix_json: &str) -> Result<String, Failure> {
-        let draft =
-            Draft::from_json(draft_json).map_err(|e| Failure::new(FailureKind::Draft, e))?;
+        let draft = Draft::from_json(draft_json).map_err(|e| Failure::from_input(&e))?;
         let fix: Fix = serde_json::from_str(fix_json)
             .map_err(|e| Failure::new(FailureKind::Fix, format!("invalid fix: {e}")))?;
         let applied =
@@ -171,7 +244,7 @@ pub fn parse_addresses_json(text: &str) -> String {
 /// `sendguard check` would.
 #[cfg(feature = "eml")]
 pub fn draft_json_from_eml(eml: &[u8]) -> Result<String, Failure> {
-    let draft = Draft::from_eml(eml).map_err(|e| Failure::new(FailureKind::Draft, e))?;
+    let draft = Draft::from_eml(eml).map_err(|e| Failure::from_input(&e))?;
     serde_json::to_string(&draft).map_err(|e| Failure::new(FailureKind::Draft, e))
 }
 

@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sendguard_core::{Draft, Lang, Policy, Report, Verdict, check};
 
 use crate::render::{render_text, terminal_safe};
-use crate::{CheckArgs, EXIT_DATA, EXIT_INTERNAL, Format, LangArg};
+use crate::{CheckArgs, EXIT_DATA, EXIT_INTERNAL, Format};
 
 /// Progress bars appear from this many files on (and only on a terminal).
 const PROGRESS_FROM: usize = 10;
@@ -21,7 +21,8 @@ enum Outcome {
 
 pub(crate) fn run(args: &CheckArgs) -> u8 {
     let policy = match &args.policy {
-        Some(file) => match crate::policy::load(file) {
+        // Policy errors stay in English (what IT searches for) unless asked otherwise.
+        Some(file) => match crate::policy::load(file, args.lang.map_or(Lang::En, Lang::from)) {
             Ok(policy) => policy,
             Err(message) => {
                 eprintln!("sendguard: {message}");
@@ -30,11 +31,7 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         },
         None => Policy::default(),
     };
-    let lang = match args.lang {
-        Some(LangArg::De) => Lang::De,
-        Some(LangArg::En) => Lang::En,
-        None => lang_from_env(),
-    };
+    let lang = args.lang.map_or_else(lang_from_env, Lang::from);
     let progress = progress_bar(args.files.len());
     let mut stdout = anstream::stdout().lock();
     let mut counts = [0usize; 3];

@@ -74,6 +74,9 @@ enum PolicyCommand {
     Check {
         /// The policy file.
         file: PathBuf,
+        /// Language of the error message (default: English).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// Print the default policy, every field written out.
     Default,
@@ -91,6 +94,15 @@ enum Format {
 enum LangArg {
     En,
     De,
+}
+
+impl From<LangArg> for sendguard_core::Lang {
+    fn from(lang: LangArg) -> Self {
+        match lang {
+            LangArg::En => sendguard_core::Lang::En,
+            LangArg::De => sendguard_core::Lang::De,
+        }
+    }
 }
 
 fn main() -> ExitCode {

@@ -1,6 +1,6 @@
 //! `sendguard policy …`.
 
-use sendguard_core::{Policy, default_policy_json};
+use sendguard_core::{Lang, Policy, default_policy_json};
 
 use crate::{EXIT_DATA, PolicyCommand};
 
@@ -17,22 +17,25 @@ pub(crate) fn run(command: &PolicyCommand) -> u8 {
             print!("{SCHEMA}");
             0
         }
-        PolicyCommand::Check { file } => match load(file) {
-            Ok(policy) => {
-                let name = policy.name.as_deref().unwrap_or("unnamed policy");
-                println!("{}: ok ({name})", file.display());
-                0
+        PolicyCommand::Check { file, lang } => {
+            match load(file, lang.map_or(Lang::En, Lang::from)) {
+                Ok(policy) => {
+                    let name = policy.name.as_deref().unwrap_or("unnamed policy");
+                    println!("{}: ok ({name})", file.display());
+                    0
+                }
+                Err(message) => {
+                    eprintln!("sendguard: {message}");
+                    EXIT_DATA
+                }
             }
-            Err(message) => {
-                eprintln!("sendguard: {message}");
-                EXIT_DATA
-            }
-        },
+        }
     }
 }
 
-/// Reads and validates a policy file; the error says which file, line and key.
-pub(crate) fn load(file: &std::path::Path) -> Result<Policy, String> {
+/// Reads and validates a policy file; the error says which file, line and key, as
+/// `file:line:column: message` (the form editors jump to), in `lang`.
+pub(crate) fn load(file: &std::path::Path, lang: Lang) -> Result<Policy, String> {
     let text = std::fs::read_to_string(file)
         .map_err(|error| format!("{}: cannot read the policy: {error}", file.display()))?;
     Policy::from_json(&text).map_err(|error| {
@@ -41,7 +44,7 @@ pub(crate) fn load(file: &std::path::Path) -> Result<Policy, String> {
             file.display(),
             error.line(),
             error.column(),
-            error.message()
+            error.message_in(lang)
         )
     })
 }

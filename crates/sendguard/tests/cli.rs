@@ -184,6 +184,23 @@ fn policy_typo_is_an_error_naming_key_and_line_in_check_and_policy_check() {
         assert!(err.contains("visible_recipients.warn_partys"), "{err}");
         assert!(err.contains("did you mean `warn_parties`"), "{err}");
     }
+    // English unless a language is asked for; then the core's German text, same place.
+    for args in [
+        vec!["policy", "check", "--lang", "de", policy.as_str()],
+        vec![
+            "check",
+            "--lang",
+            "de",
+            "--policy",
+            policy.as_str(),
+            mail.as_str(),
+        ],
+    ] {
+        let output = sendguard(&args);
+        assert_eq!(output.status.code(), Some(65), "{args:?}");
+        let err = stderr(&output);
+        assert!(err.contains("policy.json:3:5: unbekannter Schlüssel `visible_recipients.warn_partys`; meinten Sie `warn_parties`?"), "{err}");
+    }
 }
 
 #[test]

@@ -195,6 +195,8 @@ pub(crate) struct Reading {
     pub(crate) bcc: Vec<crate::address::Address>,
     pub(crate) subject: String,
     pub(crate) body: String,
+    /// The first HTML text part: the body a reader sees when there is no plain one.
+    pub(crate) html: String,
     pub(crate) files: Vec<File>,
     pub(crate) limits: Limits,
 }
@@ -228,7 +230,8 @@ pub(crate) fn read(bytes: &[u8]) -> Reading {
     reading
 }
 
-/// Walks the leaves in order: files to the list, the first plain text to the body.
+/// Walks the leaves in order: files to the list, the first plain text to the body, the
+/// first HTML text to `html`.
 /// `default_type` is what a part without `Content-Type` is: `message/rfc822` inside a
 /// `multipart/digest` (RFC 2046 §5.1.5), else `text/plain`.
 fn collect(entity: &Entity<'_>, default_type: &str, reading: &mut Reading) {
@@ -324,13 +327,17 @@ fn collect(entity: &Entity<'_>, default_type: &str, reading: &mut Reading) {
                 content: file.content,
             });
         }
-        if reading.body.is_empty() && essence == "text/plain" {
-            let label = types
+        let label = || {
+            types
                 .first()
                 .and_then(|ct| ct.param("charset"))
                 .unwrap_or("utf-8")
-                .to_string();
-            reading.body = charset::decode(&label, &content);
+                .to_string()
+        };
+        if reading.body.is_empty() && essence == "text/plain" {
+            reading.body = charset::decode(&label(), &content);
+        } else if reading.html.is_empty() && essence == "text/html" {
+            reading.html = charset::decode(&label(), &content);
         }
         return;
     }

@@ -34,6 +34,11 @@ pub(crate) fn is_text_name(names: &[String]) -> bool {
     text::has_text_ending(names)
 }
 
+/// HTML reduced to the text a reader sees (for `.eml` bodies without a plain part).
+pub(crate) fn html_to_text(html: &str) -> String {
+    text::html_to_text(html)
+}
+
 /// A kind of identifier the scanner validates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Identifier {
@@ -206,7 +211,11 @@ pub(crate) fn scan(draft: &Draft, files: &Files<'_>, policy: &Policy) -> Scan {
         if text::is_message(file) {
             let reading = crate::mime::read(content);
             scanner.part(&reading.subject, location.clone(), false);
-            let body = text::readable(&reading.body, false);
+            let body = if reading.body.is_empty() {
+                text::readable(&reading.html, true)
+            } else {
+                text::readable(&reading.body, false)
+            };
             scanner.part(&body, location.clone(), true);
             continue;
         }

@@ -44,7 +44,7 @@ pub(crate) struct TextScan {
 
 /// Words that make a number of an unspecific shape an identifier of that kind when
 /// they stand shortly before it (or in a table's header line). Lower case.
-const TAX_ID_CONTEXT: &[&str] = &[
+static TAX_ID_CONTEXT: &[&str] = &[
     "steuer-id",
     "steuerid",
     "steuer id",
@@ -56,7 +56,7 @@ const TAX_ID_CONTEXT: &[&str] = &[
     "taxpayer identification",
     "tax identification",
 ];
-const HEALTH_INSURANCE_CONTEXT: &[&str] = &[
+static HEALTH_INSURANCE_CONTEXT: &[&str] = &[
     "versichertennummer",
     "versicherten-nr",
     "versichertennr",
@@ -69,7 +69,7 @@ const HEALTH_INSURANCE_CONTEXT: &[&str] = &[
     "insurance number",
     "egk",
 ];
-const DOCUMENT_CONTEXT: &[&str] = &[
+static DOCUMENT_CONTEXT: &[&str] = &[
     "ausweis",
     "reisepass",
     "passnummer",
@@ -82,7 +82,7 @@ const DOCUMENT_CONTEXT: &[&str] = &[
     "document number",
     "document no",
 ];
-const CARD_CONTEXT: &[&str] = &[
+static CARD_CONTEXT: &[&str] = &[
     "karte",
     "card",
     "visa",
@@ -97,7 +97,7 @@ const CARD_CONTEXT: &[&str] = &[
     "expiry",
     "kartennummer",
 ];
-const PHONE_CONTEXT: &[&str] = &[
+static PHONE_CONTEXT: &[&str] = &[
     "tel",
     "phone",
     "fon",
@@ -138,6 +138,8 @@ struct Scanner<'t> {
     text: &'t [u8],
     /// The first line, for table headers.
     header: &'t [u8],
+    /// Whether the header names each context list, computed on first use.
+    header_context: [std::cell::OnceCell<bool>; 5],
     participants: &'t HashSet<String>,
     out: TextScan,
     /// Line counting for hits, which come in increasing order.
@@ -155,6 +157,7 @@ pub(crate) fn scan_text(text: &str, participants: &HashSet<String>) -> TextScan 
     let mut scanner = Scanner {
         text: bytes,
         header: &bytes[..header_end],
+        header_context: Default::default(),
         participants,
         out: TextScan::default(),
         counted_to: 0,
@@ -342,8 +345,26 @@ impl Scanner<'_> {
 
     fn has_context(&self, start: usize, words: &[&str]) -> bool {
         let from = start.saturating_sub(CONTEXT_WINDOW);
-        any_context(&self.text[from..start], words)
-            || (start > self.header.len() && any_context(self.header, words))
+        (start > self.header.len() && self.header_has(words))
+            || any_context(&self.text[from..start], words)
+    }
+
+    /// Whether the header line names `words`, looked up once per list and text.
+    fn header_has(&self, words: &[&str]) -> bool {
+        let lists = [
+            TAX_ID_CONTEXT,
+            HEALTH_INSURANCE_CONTEXT,
+            DOCUMENT_CONTEXT,
+            CARD_CONTEXT,
+            PHONE_CONTEXT,
+        ];
+        let index = lists.iter().position(|list| std::ptr::eq(*list, words));
+        match index {
+            Some(index) => {
+                *self.header_context[index].get_or_init(|| any_context(self.header, words))
+            }
+            None => any_context(self.header, words),
+        }
     }
 
     /// An address around the `@` at `at`: local part and a dotted domain.
@@ -406,8 +427,7 @@ impl Scanner<'_> {
             return;
         }
         let from = start.saturating_sub(40);
-        if any_context(&text[from..start], PHONE_CONTEXT) || any_context(self.header, PHONE_CONTEXT)
-        {
+        if self.header_has(PHONE_CONTEXT) || any_context(&text[from..start], PHONE_CONTEXT) {
             self.out.phones.insert(hash(&digits));
         }
     }

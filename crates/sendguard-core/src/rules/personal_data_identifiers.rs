@@ -18,6 +18,8 @@ pub(super) const WHY: &str = "rule.personal-data-identifiers.why";
 
 /// Masked examples shown per finding.
 const EXAMPLES: usize = 3;
+/// Lines kept per place: more than the message shows, so it can say "…".
+const LINES_KEPT: usize = 6;
 
 pub(super) fn check(context: &Context<'_>, ceiling: Severity) -> Vec<Finding> {
     let Some(scan) = &context.personal_data else {
@@ -42,9 +44,11 @@ pub(super) fn check(context: &Context<'_>, ceiling: Severity) -> Vec<Finding> {
             if distinct.insert(hit.key) && examples.len() < EXAMPLES {
                 examples.push(hit.masked.clone());
             }
+            // Hits come in order: a place's lines only grow. Only the first few are
+            // shown, so a part with 100,000 hits costs no more than one with six.
             match at.iter_mut().find(|(location, _)| *location == hit.location) {
                 Some((_, lines)) => {
-                    if !lines.contains(&hit.line) {
+                    if lines.len() <= LINES_KEPT && lines.last() != Some(&hit.line) {
                         lines.push(hit.line);
                     }
                 }
@@ -162,6 +166,36 @@ mod tests {
         assert_eq!(found[0].attachment.as_deref(), Some("kunden.csv"));
         let en = found[0].message.get(Lang::En);
         assert!(en.contains("“kunden.csv” (line 2, 3, 4)"), "{en}");
+    }
+
+    #[test]
+    fn a_forwarded_html_message_is_read() {
+        use base64::Engine as _;
+        let eml = "From: kunde@x.example\r\nSubject: Konten\r\nContent-Type: text/html\r\n\r\n\
+                   <p>DE89 3704 0044 0532 0130 00<br>GB29 NWBK 6016 1331 9268 19<br>\
+                   NL91&nbsp;ABNA&nbsp;0417&nbsp;1643&nbsp;00</p>\r\n";
+        let content = base64::engine::general_purpose::STANDARD.encode(eml);
+        let json = format!(
+            r#"{{"from":{{"address":"me@corp.example"}},"to":[{{"address":"p@print.example"}}],
+                "attachments":[{{"name":"fw.eml","media_type":"message/rfc822","size":{},"content_base64":"{content}"}}]}}"#,
+            eml.len()
+        );
+        let found = findings(RuleId::PersonalDataIdentifiers, &json, "{}");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].attachment.as_deref(), Some("fw.eml"));
+    }
+
+    #[test]
+    fn a_cut_csv_is_reported_as_not_inspected() {
+        use base64::Engine as _;
+        let content = base64::engine::general_purpose::STANDARD.encode("Name;IBAN\n");
+        let json = format!(
+            r#"{{"from":{{"address":"me@corp.example"}},"to":[{{"address":"p@print.example"}}],
+                "attachments":[{{"name":"big.csv","size":5000000,"content_base64":"{content}"}}]}}"#
+        );
+        let found = findings(RuleId::ContentNotInspected, &json, "{}");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].attachment.as_deref(), Some("big.csv"));
     }
 
     #[test]
