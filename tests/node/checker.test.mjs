@@ -43,6 +43,10 @@ for (const engine of ENGINES) {
       assert.equal(error.line, 2);
       assert.equal(typeof error.column, "number");
       assert.match(error.message, /freemail-recipent/);
+      // The key it is about and the message in every language, for the policy editor.
+      assert.equal(error.path, "severity.freemail-recipent");
+      assert.match(error.messages.en, /freemail-recipent/);
+      assert.match(error.messages.de, /unbekannt/);
       return true;
     });
     const checker = await createChecker(null, { engine });

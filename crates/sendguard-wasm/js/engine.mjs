@@ -30,6 +30,9 @@ export function checkerError(kind, message, detail, cause) {
     error.line = detail.line;
     error.column = detail.column;
   }
+  // Policy errors: the key path and the message in every language ({en, de}).
+  if (detail && typeof detail.path === "string") error.path = detail.path;
+  if (detail && detail.messages && typeof detail.messages === "object") error.messages = detail.messages;
   if (cause !== undefined) error.cause = cause;
   return error;
 }

@@ -247,13 +247,17 @@ export interface SendguardError extends Error {
   kind: "policy" | "draft" | "fix" | "crash";
   /**
    * The finer kind, when the core names one (stable, kebab-case): policy: "empty",
-   * "syntax", "unknown-key", "wrong-value", "invalid"; draft: "empty", "syntax",
+   * "syntax", "unknown-key", "wrong-value", "duplicate", "invalid"; draft: "empty", "syntax",
    * "shape", "too-large"; any input: "encoding".
    */
   reason?: string;
   /** 1-based position in the rejected JSON, when known. */
   line?: number;
   column?: number;
+  /** Policy errors: the key the problem is about (`internal_domains[1]`), when one is. */
+  path?: string;
+  /** Policy errors: the message in every language the core speaks. */
+  messages?: { en: string; de: string };
 }
 
 export interface Checker {

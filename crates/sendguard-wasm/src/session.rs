@@ -4,8 +4,7 @@
 use std::fmt;
 
 use sendguard_core::{
-    Draft, Fix, InputError, InputErrorKind, Policy, PolicyError, PolicyErrorKind, apply, check,
-    parse_address_list,
+    Draft, Fix, InputError, Policy, PolicyError, apply, check, parse_address_list,
 };
 
 /// A checker with its policy: what a front end creates once and calls on every Send.
@@ -23,7 +22,7 @@ pub struct Session {
 }
 
 /// Why an operation gave no result. It crosses to JavaScript as JSON
-/// ([`Failure::to_json`]): `{kind, reason?, message, line?, column?}`.
+/// ([`Failure::to_json`]): `{kind, reason?, message, line?, column?, path?, messages?}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     kind: FailureKind,
@@ -31,6 +30,17 @@ pub struct Failure {
     message: String,
     line: Option<usize>,
     column: Option<usize>,
+    /// Policy errors only: where and in which words (boxed: errors stay small).
+    policy: Option<Box<PolicyDetail>>,
+}
+
+/// What a policy error adds: the key path (`internal_domains[1]`, when one) and the
+/// message in every language (`{"en":…,"de":…}`, as JSON), so a front end shows its
+/// page's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PolicyDetail {
+    path: Option<String>,
+    messages: Option<String>,
 }
 
 /// Which input a [`Failure`] is about.
@@ -64,35 +74,31 @@ impl Failure {
             message: message.to_string(),
             line: None,
             column: None,
+            policy: None,
         }
     }
 
     fn from_policy(error: &PolicyError) -> Failure {
-        let reason = match error.kind() {
-            PolicyErrorKind::Empty => "empty",
-            PolicyErrorKind::Syntax => "syntax",
-            PolicyErrorKind::UnknownKey => "unknown-key",
-            PolicyErrorKind::WrongValue => "wrong-value",
-            _ => "invalid",
-        };
         let known = error.line() > 0;
+        // The core's own JSON form carries the message in every language.
+        let messages = serde_json::from_str::<serde_json::Value>(&error.to_json())
+            .ok()
+            .and_then(|json| json.get("messages").map(ToString::to_string));
         Failure {
-            reason: Some(reason),
+            reason: Some(error.kind().as_str()),
             line: known.then_some(error.line()),
             column: known.then_some(error.column()),
+            policy: Some(Box::new(PolicyDetail {
+                path: (!error.path().is_empty()).then(|| error.path().to_owned()),
+                messages,
+            })),
             ..Failure::new(FailureKind::Policy, error)
         }
     }
 
     fn from_input(error: &InputError) -> Failure {
-        let reason = match error.kind() {
-            InputErrorKind::Empty => "empty",
-            InputErrorKind::Syntax => "syntax",
-            InputErrorKind::TooLarge => "too-large",
-            _ => "shape",
-        };
         Failure {
-            reason: Some(reason),
+            reason: Some(error.kind().as_str()),
             line: error.line(),
             column: error.column(),
             ..Failure::new(FailureKind::Draft, error)
@@ -147,6 +153,10 @@ impl Failure {
     /// let failure = sendguard_wasm::Session::new("{\"x\": 1}").unwrap_err();
     /// assert!(failure.to_json().starts_with(r#"{"kind":"policy","reason":"unknown-key","message":"line 1, column"#));
     /// assert!(failure.to_json().contains(r#","line":1,"column":"#));
+    /// // A policy error names its key and carries its message in every language.
+    /// assert!(failure.to_json().contains(r#","path":"x","messages":{"#));
+    /// assert!(failure.to_json().contains(r#""en":"unknown key `x`"#));
+    /// assert!(failure.to_json().contains(r#""de":"unbekannter Schlüssel `x`"#));
     /// ```
     pub fn to_json(&self) -> String {
         let mut out = format!("{{\"kind\":\"{}\"", self.kind.id());
@@ -158,6 +168,15 @@ impl Failure {
         out.push_str(&serde_json::to_string(&self.message).unwrap_or_else(|_| "\"\"".into()));
         if let Some((line, column)) = self.position() {
             out.push_str(&format!(",\"line\":{line},\"column\":{column}"));
+        }
+        let detail = self.policy.as_deref();
+        if let Some(path) = detail.and_then(|d| d.path.as_ref()) {
+            out.push_str(",\"path\":");
+            out.push_str(&serde_json::to_string(path).unwrap_or_else(|_| "\"\"".into()));
+        }
+        if let Some(messages) = detail.and_then(|d| d.messages.as_ref()) {
+            out.push_str(",\"messages\":");
+            out.push_str(messages);
         }
         out.push('}');
         out
