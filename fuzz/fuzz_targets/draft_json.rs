@@ -32,6 +32,14 @@ fuzz_target!(|text: &str| {
                     expected.insert(from.key());
                 }
             }
+            // One out, one in (when the intended address is already there, only out).
+            Fix::ReplaceRecipient {
+                address,
+                replacement,
+            } => {
+                expected.remove(&address.trim().to_lowercase());
+                expected.insert(replacement.trim().to_lowercase());
+            }
             Fix::ExportRecipients => {}
         }
         assert_eq!(after, expected, "{:?}", offer.action);
