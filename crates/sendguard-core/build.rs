@@ -36,16 +36,9 @@ use std::path::{Path, PathBuf};
 #[path = "src/front_coding.rs"]
 mod front_coding;
 
-/// Catalogue keys the core renders; everything else belongs to the front ends.
-const CORE_MESSAGE_PREFIXES: &[&str] = &[
-    "rule.",
-    "fix.",
-    "reason.",
-    "verdict.",
-    "format.",
-    "personal-data.",
-    "policy.",
-];
+#[path = "src/message_prefixes.rs"]
+mod message_prefixes;
+use message_prefixes::CORE_MESSAGE_PREFIXES;
 
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());

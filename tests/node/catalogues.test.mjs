@@ -10,9 +10,15 @@ import { test } from "node:test";
 
 import { ROOT } from "./support.mjs";
 
+/** The core's prefixes, from the one list its build script and its own test use. */
+const CORE_PREFIXES = [
+  ...readFileSync(join(ROOT, "crates/sendguard-core/src/message_prefixes.rs"), "utf8").matchAll(/"([a-z-]+)\."/g),
+].map((match) => match[1]);
+assert.ok(CORE_PREFIXES.length >= 5, "message_prefixes.rs: no prefixes found");
+
 /** Each catalogue, the key prefixes it owns, and the code that names its keys. */
 const CATALOGUES = [
-  { file: "crates/sendguard-core/messages.json", prefixes: ["rule", "fix", "reason", "verdict", "format", "personal-data", "policy"], code: [] },
+  { file: "crates/sendguard-core/messages.json", prefixes: CORE_PREFIXES, code: [] },
   { file: "crates/sendguard-wasm/js/messages.json", prefixes: ["view", "host"], code: ["crates/sendguard-wasm/js"] },
   { file: "addin-outlook/messages.json", prefixes: ["outlook"], code: ["addin-outlook"] },
   { file: "addin-thunderbird/messages.json", prefixes: ["thunderbird"], code: ["addin-thunderbird"] },

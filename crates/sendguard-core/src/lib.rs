@@ -38,6 +38,8 @@ mod limits;
 mod lists;
 mod little_endian;
 mod lookalike;
+#[cfg(test)]
+mod message_prefixes;
 mod messages;
 mod mime;
 mod personal_data;

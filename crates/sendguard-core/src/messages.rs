@@ -322,16 +322,7 @@ mod tests {
         found
     }
 
-    /// The key prefixes the core renders (the build script copies the same ones).
-    const CORE_PREFIXES: &[&str] = &[
-        "rule.",
-        "fix.",
-        "reason.",
-        "verdict.",
-        "format.",
-        "personal-data.",
-        "policy.",
-    ];
+    use crate::message_prefixes::CORE_MESSAGE_PREFIXES as CORE_PREFIXES;
 
     #[test]
     fn every_key_the_code_names_exists_in_every_language_and_none_is_unused() {
