@@ -60,6 +60,69 @@ pub struct Draft {
     /// domains are ignored.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub known_domains: Vec<String>,
+    /// How the mail will travel: end-to-end encryption and sensitivity label as the
+    /// mail program reports them (Thunderbird fills `encrypted`, Outlook `label`).
+    /// Absent: the front end says nothing, which `unprotected-sensitive-data` reads as
+    /// not encrypted (fail closed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protection: Option<Protection>,
+}
+
+/// How a draft is protected on its way, as the mail program reports it.
+///
+/// Unknown is not unencrypted, but it is treated like it: a state the front end cannot
+/// read (`encrypted` absent or `null`, as in Outlook, whose compose API has no S/MIME
+/// state) does not count as protection; the finding then says that the state is unknown.
+///
+/// ```
+/// use sendguard_core::Draft;
+///
+/// let draft = Draft::from_json(r#"{"protection": {"encrypted": true, "can_encrypt": true}}"#).unwrap();
+/// assert_eq!(draft.protection.unwrap().encrypted, Some(true));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Protection {
+    /// End-to-end encryption of the body (OpenPGP or S/MIME) is switched on (`true`),
+    /// off (`false`), or the mail program does not say (`null`, absent).
+    pub encrypted: Option<bool>,
+    /// The mail will be signed; signing proves the sender, it hides nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed: Option<bool>,
+    /// The sensitivity label applied to the mail (Outlook), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<Label>,
+    /// The add-in can switch encryption on for this mail (Thunderbird: the identity has
+    /// OpenPGP or S/MIME set up). Then the `encrypt` fix is offered.
+    pub can_encrypt: bool,
+    /// The add-in can apply a sensitivity label (Outlook: the label catalogue is
+    /// enabled). Then the `apply-label` fix is offered when the policy names a label.
+    pub can_label: bool,
+}
+
+/// A sensitivity label: its id (a GUID in Outlook) and its name, as far as known.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Label {
+    /// The label's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The label's display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl Label {
+    /// Whether this label is the one the policy names (`wanted`: its id or its name,
+    /// compared without case and surrounding blanks).
+    pub fn is(&self, wanted: &str) -> bool {
+        let wanted = wanted.trim();
+        !wanted.is_empty()
+            && [&self.id, &self.name]
+                .into_iter()
+                .flatten()
+                .any(|value| value.trim().to_lowercase() == wanted.to_lowercase())
+    }
 }
 
 /// One part of a draft that could not be inspected, and why.

@@ -1,7 +1,9 @@
 //! Reading a draft from a saved message (`.eml`, RFC 5322 + MIME), through the MIME
 //! reader in [`crate::mime`], which reads it the way the recipient's client will.
 
-use crate::draft::{Attachment, Draft, MAX_INPUT_BYTES, NotInspected, Part, Reason, too_large};
+use crate::draft::{
+    Attachment, Draft, MAX_INPUT_BYTES, NotInspected, Part, Protection, Reason, too_large,
+};
 use crate::error::{InputError, InputErrorKind};
 use crate::mime;
 
@@ -73,6 +75,10 @@ impl Draft {
             .collect(),
             // A saved message carries no address book.
             known_domains: Vec::new(),
+            protection: encrypted_message(&fields).then(|| Protection {
+                encrypted: Some(true),
+                ..Protection::default()
+            }),
         };
         draft.within_limits()?;
         Ok(draft)
@@ -94,9 +100,55 @@ fn attachment(index: usize, file: mime::File) -> Attachment {
     }
 }
 
+/// Whether the message as a whole is end-to-end encrypted: PGP/MIME
+/// (`multipart/encrypted`, RFC 3156) or S/MIME enveloped data (`application/pkcs7-mime`,
+/// RFC 8551; a signed-only S/MIME message says `smime-type=signed-data`). Anything else
+/// (no protection read): the checker treats the state as unknown.
+fn encrypted_message(fields: &[mime::header::Field]) -> bool {
+    let Some(raw) = mime::header::all(fields, "content-type").next() else {
+        return false;
+    };
+    let content_type = mime::header::structured(raw);
+    match content_type.value.as_str() {
+        "multipart/encrypted" => true,
+        "application/pkcs7-mime" | "application/x-pkcs7-mime" => {
+            content_type.param("smime-type").is_none_or(|kind| {
+                kind.eq_ignore_ascii_case("enveloped-data")
+                    || kind.eq_ignore_ascii_case("authenveloped-data")
+            })
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encrypted_messages_say_so_and_signed_ones_do_not() {
+        let with = |content_type: &str| {
+            let eml = format!(
+                "From: a@b.example\r\nTo: c@d.example\r\nContent-Type: {content_type}\r\n\r\nx\r\n"
+            );
+            Draft::from_eml(eml.as_bytes())
+                .unwrap()
+                .protection
+                .and_then(|p| p.encrypted)
+        };
+        let pgp = "multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=x";
+        assert_eq!(with(pgp), Some(true));
+        assert_eq!(
+            with("application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m"),
+            Some(true)
+        );
+        assert_eq!(with("application/pkcs7-mime; smime-type=signed-data"), None);
+        assert_eq!(
+            with("multipart/signed; protocol=\"application/pgp-signature\"; boundary=x"),
+            None
+        );
+        assert_eq!(with("text/plain"), None);
+    }
 
     #[test]
     fn groups_and_encoded_names() {

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::address::Address;
-use crate::draft::Draft;
+use crate::draft::{Draft, Label};
 use crate::policy::{BccTo, Policy};
 use crate::recipients::{Analysis, Class};
 use crate::vocabulary::Fix;
@@ -71,6 +71,50 @@ pub fn apply(draft: &Draft, fix: &Fix, policy: &Policy) -> Result<Applied, FixEr
         } => Ok(Applied {
             draft: replace_recipient(draft, address, replacement)?,
             export: None,
+        }),
+        Fix::Encrypt => Ok(Applied {
+            draft: encrypt(draft)?,
+            export: None,
+        }),
+        Fix::ApplyLabel { label } => Ok(Applied {
+            draft: apply_label(draft, label)?,
+            export: None,
+        }),
+    }
+}
+
+/// The draft as it will be once the add-in has switched encryption on; recipients
+/// and content stay as they are. Refused where the mail program cannot encrypt.
+fn encrypt(draft: &Draft) -> Result<Draft, FixError> {
+    let mut result = draft.clone();
+    match result.protection.as_mut() {
+        Some(protection) if protection.can_encrypt => {
+            protection.encrypted = Some(true);
+            Ok(result)
+        }
+        _ => Err(FixError {
+            message: "this mail program gives add-ins no way to switch encryption on".into(),
+        }),
+    }
+}
+
+/// The draft as it will be once the add-in has applied `label`; recipients and
+/// content stay as they are. Refused where the mail program cannot apply labels.
+fn apply_label(draft: &Draft, label: &str) -> Result<Draft, FixError> {
+    let label = label.trim();
+    let mut result = draft.clone();
+    match result.protection.as_mut() {
+        Some(protection) if protection.can_label && !label.is_empty() => {
+            // The policy names the label by id or name; the add-in resolves it in the
+            // catalogue, and the next check reads the real label back.
+            protection.label = Some(Label {
+                id: Some(label.to_string()),
+                name: Some(label.to_string()),
+            });
+            Ok(result)
+        }
+        _ => Err(FixError {
+            message: "this mail program gives add-ins no way to apply a sensitivity label".into(),
         }),
     }
 }
@@ -377,6 +421,31 @@ mod tests {
                 "{replacement}"
             );
         }
+    }
+
+    #[test]
+    fn encrypt_and_label_change_only_the_protection() {
+        let before = draft(
+            r#"{"to":[{"address":"j@gmail.com"}],"protection":{"encrypted":false,"can_encrypt":true}}"#,
+        );
+        let after = apply(&before, &Fix::Encrypt, &Policy::default())
+            .unwrap()
+            .draft;
+        assert_eq!(after.protection.as_ref().unwrap().encrypted, Some(true));
+        assert_eq!(after.to, before.to);
+        let label = Fix::ApplyLabel {
+            label: "Vertraulich".into(),
+        };
+        assert!(apply(&before, &label, &Policy::default()).is_err());
+        let outlook = draft(r#"{"to":[{"address":"a@b.de"}],"protection":{"can_label":true}}"#);
+        let after = apply(&outlook, &label, &Policy::default()).unwrap().draft;
+        assert!(after.protection.unwrap().label.unwrap().is("vertraulich"));
+        assert!(apply(&outlook, &Fix::Encrypt, &Policy::default()).is_err());
+        assert!(apply(&draft("{}"), &Fix::Encrypt, &Policy::default()).is_err());
+        assert_eq!(
+            serde_json::to_string(&label).unwrap(),
+            r#"{"kind":"apply-label","label":"Vertraulich"}"#
+        );
     }
 
     #[test]

@@ -51,6 +51,9 @@ macro_rules! rule_registry {
             /// union, sexual orientation, ethnic origin, biometric, genetic, political)
             /// about a person.
             personal_data_special_category => PersonalDataSpecialCategory, "personal-data-special-category", Block;
+            /// Special categories, bank or identity data going to external recipients
+            /// without end-to-end encryption or the policy's sensitivity label.
+            unprotected_sensitive_data => UnprotectedSensitiveData, "unprotected-sensitive-data", Block;
         }
     };
 }

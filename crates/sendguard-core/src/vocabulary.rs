@@ -224,6 +224,15 @@ pub enum Fix {
         /// The address to put in its place.
         replacement: String,
     },
+    /// Switches end-to-end encryption on (Thunderbird: the identity's OpenPGP or
+    /// S/MIME); the add-in writes it into the compose window. Recipients stay as they are.
+    Encrypt,
+    /// Applies the policy's sensitivity label (Outlook); the add-in looks it up in the
+    /// label catalogue by id or name. Recipients stay as they are.
+    ApplyLabel {
+        /// The label's name or id, as the policy names it.
+        label: String,
+    },
 }
 
 /// Counts over the distinct recipients of the draft.

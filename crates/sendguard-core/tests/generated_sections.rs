@@ -310,6 +310,11 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
         "0",
     ),
     ("personal_data.min_list_people", r#"{"minimum": 1}"#, "0"),
+    (
+        "protection.label",
+        r#"{"pattern": "\\S", "maxLength": 256}"#,
+        r#""  ""#,
+    ),
     // Check digits are beyond JSON Schema; the description says so.
     (
         "personal_data.own_identifiers[]",
@@ -552,7 +557,15 @@ fn typescript_type(
             .map(|v| serde_json::to_string(v).unwrap())
             .collect::<Vec<_>>()
             .join(" | "),
-        Shape::List(item) => format!("{}[]", typescript_type(item, indent, docs)),
+        Shape::List(item) => {
+            let inner = typescript_type(item, indent, docs);
+            // `"a" | "b"[]` would be "a", or a list of "b": a union needs parentheses.
+            if inner.contains(" | ") {
+                format!("({inner})[]")
+            } else {
+                format!("{inner}[]")
+            }
+        }
         Shape::Optional(inner) => format!("{} | null", typescript_type(inner, indent, docs)),
         Shape::Map => "Partial<Record<RuleId, Severity>>".into(),
         Shape::Object(name, fields) => {

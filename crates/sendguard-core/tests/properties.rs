@@ -313,6 +313,20 @@ fn check_fix(
             let export = applied.export.as_ref().expect("export-recipients exports");
             prop_assert!(export.content.starts_with("email,name\r\n"));
         }
+        // Protection changes how the mail travels: the recipients stay, and the
+        // finding that asked for it is gone.
+        Fix::Encrypt | Fix::ApplyLabel { .. } => {
+            prop_assert_eq!(&after.to, &before.to);
+            prop_assert_eq!(&after.cc, &before.cc);
+            prop_assert_eq!(&after.bcc, &before.bcc);
+            prop_assert!(
+                recheck
+                    .findings
+                    .iter()
+                    .all(|f| f.rule != RuleId::UnprotectedSensitiveData),
+                "{fix:?} left unprotected-sensitive-data"
+            );
+        }
     }
     Ok(())
 }

@@ -39,6 +39,21 @@ export interface Draft {
   not_inspected?: NotInspected[];
   /** Domains from the address books (no addresses): never reported as look-alikes. */
   known_domains?: string[];
+  /** How the mail travels, as the mail program reports it; absent = unknown (counts as not encrypted). */
+  protection?: Protection | null;
+}
+
+/** End-to-end encryption and sensitivity label of a draft (rule unprotected-sensitive-data). */
+export interface Protection {
+  /** Encryption switched on (true), off (false), or the mail program does not say (null). */
+  encrypted?: boolean | null;
+  signed?: boolean | null;
+  /** The applied sensitivity label (Outlook): GUID and, where known, its name. */
+  label?: { id?: string | null; name?: string | null } | null;
+  /** The add-in can switch encryption on (offers the "encrypt" fix). */
+  can_encrypt?: boolean;
+  /** The add-in can apply a sensitivity label (offers "apply-label" when the policy names one). */
+  can_label?: boolean;
 }
 
 /** A part of the draft that could not be inspected, and why. */
@@ -73,7 +88,8 @@ export type RuleId =
   | "list-not-expanded"
   | "personal-data-identifiers"
   | "personal-data-member-list"
-  | "personal-data-special-category";
+  | "personal-data-special-category"
+  | "unprotected-sensitive-data";
 
 export type Severity = "off" | "info" | "warn" | "block";
 export type Verdict = "pass" | "warn" | "block";
@@ -83,7 +99,9 @@ export type Fix =
   | { kind: "move-to-bcc" }
   | { kind: "remove-recipient"; addresses: string[] }
   | { kind: "export-recipients" }
-  | { kind: "replace-recipient"; address: string; replacement: string };
+  | { kind: "replace-recipient"; address: string; replacement: string }
+  | { kind: "encrypt" }
+  | { kind: "apply-label"; label: string };
 
 /** A fix a finding offers: the button label and the action. */
 export interface FixOffer {
@@ -221,6 +239,22 @@ export interface Policy {
     /** Distinct people (e-mail addresses, phone numbers or vCards) in one part (the text, one file) from which personal-data-member-list reports. */
     min_list_people?: number;
     /** The severity of a personal-data finding by who gets the mail; the most exposed recipient decides, and the rule's own severity is the ceiling. */
+    severity_by_recipients?: {
+      /** Every recipient is internal. */
+      internal?: "off" | "info" | "warn" | "block";
+      /** Some recipient is external (business domains, trusted partners included). */
+      external?: "off" | "info" | "warn" | "block";
+      /** Some recipient is a private mailbox (freemail, consumer ISP). */
+      private_mailbox?: "off" | "info" | "warn" | "block";
+    };
+  };
+  /** When sensitive personal data must travel end-to-end encrypted or labelled (rule unprotected-sensitive-data), and the sensitivity label the Outlook fix applies. */
+  protection?: {
+    /** Which findings of the personal-data scan need protection on the way to external recipients. Each counts once its personal-data rule's threshold is reached (personal_data.min_ibans and so on), also when that rule itself is off. */
+    required_for?: ("special-category" | "identifiers" | "member-list")[];
+    /** The sensitivity label (its name or id, as in the Outlook label catalogue) that counts as protection and that the apply-label fix applies. None: only end-to-end encryption counts. */
+    label?: string | null;
+    /** The severity by who gets the mail; the most exposed recipient decides, and the rule's own severity is the ceiling. Mail that stays inside the organization travels on its own servers: off by default. */
     severity_by_recipients?: {
       /** Every recipient is internal. */
       internal?: "off" | "info" | "warn" | "block";

@@ -93,6 +93,45 @@ pub struct Policy {
     /// Thresholds and severities of the personal-data rules, and the organization's own
     /// identifiers.
     pub personal_data: PersonalData,
+    /// When sensitive personal data must travel end-to-end encrypted or labelled (rule
+    /// `unprotected-sensitive-data`), and the sensitivity label the Outlook fix applies.
+    pub protection: ProtectionPolicy,
+}
+
+/// Settings of `unprotected-sensitive-data`.
+///
+/// Following the German supervisory authorities' guidance on e-mail (DSK, "Maßnahmen
+/// zum Schutz personenbezogener Daten bei der Übermittlung per E-Mail"): transport
+/// encryption is the floor for every mail, end-to-end encryption is needed where the
+/// data carries high risk (special categories, bank and identity data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProtectionPolicy {
+    /// Which findings of the personal-data scan need protection on the way to external
+    /// recipients. Each counts once its personal-data rule's threshold is reached
+    /// (`personal_data.min_ibans` and so on), also when that rule itself is off.
+    pub required_for: Vec<SensitiveKind>,
+    /// The sensitivity label (its name or id, as in the Outlook label catalogue) that
+    /// counts as protection and that the `apply-label` fix applies. None: only
+    /// end-to-end encryption counts.
+    pub label: Option<String>,
+    /// The severity by who gets the mail; the most exposed recipient decides, and the
+    /// rule's own severity is the ceiling. Mail that stays inside the organization
+    /// travels on its own servers: off by default.
+    pub severity_by_recipients: RecipientSeverities,
+}
+
+/// A kind of sensitive data in `protection.required_for`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SensitiveKind {
+    /// Special categories of Art. 9 GDPR (`personal-data-special-category`).
+    SpecialCategory,
+    /// Bank, card, tax, social-insurance and identity numbers at their thresholds
+    /// (`personal-data-identifiers`).
+    Identifiers,
+    /// Lists of many people's contact details (`personal-data-member-list`).
+    MemberList,
 }
 
 /// Settings of `personal-data-identifiers` and `personal-data-member-list`.
@@ -269,6 +308,7 @@ impl Default for Policy {
             override_block: OverridePolicy::default(),
             on_checker_error: FailMode::FailOpen,
             personal_data: PersonalData::default(),
+            protection: ProtectionPolicy::default(),
         }
     }
 }
@@ -322,8 +362,14 @@ mod schema_tests {
             }
             let full = format!("{path}{key}");
             let mut probe = serde_json::Map::new();
+            let accepts_text = match &properties[key]["type"] {
+                Value::String(kind) => kind == "string",
+                Value::Array(kinds) => kinds.iter().any(|kind| kind == "string"),
+                _ => false,
+            };
             let sample = match properties[key].get("default") {
                 Some(value) if !value.is_null() => value.clone(),
+                _ if accepts_text => serde_json::json!("x"),
                 Some(_) => serde_json::json!({"name": "Tool"}),
                 None => serde_json::json!({}),
             };

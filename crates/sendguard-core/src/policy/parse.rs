@@ -13,6 +13,9 @@ use crate::policy::de::NodeDeserializer;
 use crate::policy::tree::{self, Node, Value, position};
 use crate::policy::{DomainSet, Policy, PolicyError, PolicyErrorKind};
 
+/// The longest sensitivity label name or id a policy may give.
+const MAX_LABEL_CHARS: usize = 256;
+
 impl Policy {
     /// Reads a policy, rejecting anything it does not understand.
     ///
@@ -80,6 +83,21 @@ impl Policy {
                         None,
                         "policy.invalid.web-address",
                         Vec::new(),
+                    )
+                }),
+            // A blank label would name no label: the fix could apply nothing and no
+            // mail would ever count as labelled. A name longer than any catalogue's is a
+            // paste gone wrong.
+            self.protection
+                .label
+                .as_deref()
+                .filter(|label| label.trim().is_empty() || label.chars().count() > MAX_LABEL_CHARS)
+                .map(|_| {
+                    at.invalid(
+                        &["protection", "label"],
+                        None,
+                        "policy.invalid.label",
+                        vec![("max", Arg::Count(MAX_LABEL_CHARS))],
                     )
                 }),
         ];

@@ -73,6 +73,8 @@ impl<'a> Context<'a> {
         let scanned = [
             RuleId::PersonalDataIdentifiers,
             RuleId::PersonalDataMemberList,
+            RuleId::PersonalDataSpecialCategory,
+            RuleId::UnprotectedSensitiveData,
         ]
         .into_iter()
         .any(|rule| policy.severity.get(rule) != Severity::Off);
