@@ -66,6 +66,13 @@ function actionKey(findings, appointment) {
   const first = ordered[0];
   if (!first) return "outlook.alert.action.default";
   const rule = first.rule;
+  // Sensitive data without protection: applying the label (where the policy names one
+  // and Outlook can) is the one action that keeps the mail as it is.
+  const unprotected = findings.filter((f) => f.rule === "unprotected-sensitive-data")[0];
+  if (unprotected && (rule === "unprotected-sensitive-data" || rule.indexOf("personal-data-") === 0)) {
+    const label = (unprotected.fixes || []).some((fix) => fix.action && fix.action.kind === "apply-label");
+    return label ? "outlook.alert.action.apply-label" : "outlook.alert.action.protect";
+  }
   if (rule === "visible-recipients") return appointment ? "outlook.alert.action.meeting-visible" : "outlook.alert.action.bcc";
   if (rule === "attachment-too-large") return "outlook.alert.action.large-file";
   if (first.attachment) return "outlook.alert.action.remove-files";

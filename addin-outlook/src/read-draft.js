@@ -17,6 +17,7 @@ export const TIMEOUTS = Object.freeze({
   body: 1000,
   attachmentList: 1000,
   attachmentContent: 1200,
+  label: 800,
 });
 /** Attachments larger than this are not fetched at all: Office hands over the whole file. */
 export const CONTENT_READ_MAX_BYTES = 25 * 1000 * 1000;
@@ -179,17 +180,70 @@ async function readAttachments(office, item) {
 }
 
 /**
+ * The catalogue label `wanted` names (its id or its name, without case and surrounding
+ * blanks), searched through sub-labels too; null when the catalogue has no such label.
+ */
+export function findLabel(labels, wanted) {
+  const key = String(wanted == null ? "" : wanted).trim().toLowerCase();
+  if (!key) return null;
+  const queue = Array.isArray(labels) ? labels.slice() : [];
+  while (queue.length > 0) {
+    const label = queue.shift();
+    if (!label) continue;
+    if (String(label.id || "").trim().toLowerCase() === key || String(label.name || "").trim().toLowerCase() === key) return label;
+    if (Array.isArray(label.children)) queue.push(...label.children);
+  }
+  return null;
+}
+
+/** Whether this Outlook lets add-ins read and apply sensitivity labels (Mailbox 1.13). */
+export function labelsApi(office, item) {
+  const catalog = office.context.sensitivityLabelsCatalog;
+  const usable = hasMailbox(office, "1.13") && item && item.sensitivityLabel && catalog;
+  return usable ? { catalog, label: item.sensitivityLabel } : null;
+}
+
+/**
+ * The draft's `protection` (docs/formats.md). Outlook's compose API has no S/MIME state,
+ * so `encrypted` is unknown (null; the checker counts it as not encrypted). From Mailbox
+ * 1.13, with the tenant's label catalogue enabled, the applied sensitivity label is read
+ * (`item.sensitivityLabel.getAsync` gives its GUID; the catalogue its name) and the add-in
+ * can apply one (`can_label`). A failed or slow read leaves the label unknown: no label.
+ */
+export async function readProtection(office, item) {
+  const protection = { encrypted: null, can_encrypt: false, can_label: false };
+  const api = labelsApi(office, item);
+  if (!api) return protection;
+  try {
+    const enabled = await withTimeout(call(api.catalog, "getIsEnabledAsync"), TIMEOUTS.label, "the label catalogue");
+    if (enabled !== true) return protection;
+    protection.can_label = true;
+    const id = await withTimeout(call(api.label, "getAsync"), TIMEOUTS.label, "reading the sensitivity label");
+    if (id) {
+      const labels = await withTimeout(call(api.catalog, "getAsync"), TIMEOUTS.label, "the label catalogue").catch(() => []);
+      const found = findLabel(labels, id);
+      protection.label = String(id);
+      if (found && found.name) protection.label_name = String(found.name);
+    }
+  } catch (_) {
+    // The label is unknown: the mail counts as not labelled (fail closed).
+  }
+  return protection;
+}
+
+/**
  * The draft for the item being composed, and whether it is a meeting. Every read runs in
  * parallel with its own time limit. Rejects only when the recipients cannot be read.
  */
 export async function readDraft(office) {
   const item = office.context.mailbox.item;
-  const [from, recipients, subject, body, files] = await Promise.all([
+  const [from, recipients, subject, body, files, protection] = await Promise.all([
     readFrom(office, item),
     readRecipients(office, item),
     readSubject(item).catch(() => ""),
     readBody(office, item),
     readAttachments(office, item),
+    readProtection(office, item),
   ]);
   const draft = {
     from,
@@ -199,6 +253,7 @@ export async function readDraft(office) {
     subject,
     body: body.body,
     attachments: files.attachments,
+    protection,
   };
   const missed = recipients.lists.concat(body.missed, files.missed);
   if (missed.length > 0) draft.not_inspected = missed;

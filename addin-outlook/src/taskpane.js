@@ -3,7 +3,8 @@
 // change. It opens from the ribbon button or from "Fix it" in the Smart Alerts dialog.
 
 import { fieldLimit } from "./office-api.js";
-import { readDraft, recipientFields } from "./read-draft.js";
+import { findLabel, labelsApi, readDraft, recipientFields } from "./read-draft.js";
+import { call } from "./office-api.js";
 import { loadPolicy, policyCache, policyUrlFor, rememberAddinUrl } from "./policy-source.js";
 import { describeError } from "./decision.js";
 import { planWrite, sameRecipients, writePlan } from "./recipients.js";
@@ -227,6 +228,10 @@ async function onFix(fixOrAction) {
     return;
   }
   const office = globalThis.Office;
+  if (action.kind === "apply-label") {
+    await applyLabel(office, action.label);
+    return;
+  }
   const fields = recipientFields(office, office.context.mailbox.item);
   const plan = planWrite(state.draft, result.draft, fieldLimit(office), Object.keys(fields));
   if (plan.tooBig.length) {
@@ -259,6 +264,39 @@ async function onFix(fixOrAction) {
   if (!sameRecipients(expected, state.draft)) {
     say("warn", () => t(state.lang, "outlook.pane.write-mismatch"));
   }
+}
+
+/**
+ * Applies the policy's sensitivity label: looked up in the tenant's catalogue by id or
+ * name, set with `item.sensitivityLabel.setAsync` (Mailbox 1.13), then read back by the
+ * next check. A label the catalogue does not have is said, never guessed.
+ */
+async function applyLabel(office, wanted) {
+  const api = labelsApi(office, office.context.mailbox.item);
+  if (!api) {
+    say("error", () => t(state.lang, "outlook.pane.label-unsupported"));
+    return;
+  }
+  state.busy = true;
+  document.body.dataset.busy = "true";
+  let label = null;
+  try {
+    label = findLabel(await call(api.catalog, "getAsync"), wanted);
+    if (label) await call(api.label, "setAsync", label.id);
+  } catch (error) {
+    state.busy = false;
+    delete document.body.dataset.busy;
+    say("error", () => t(state.lang, "outlook.pane.label-failed", { label: wanted, error: describeError(error) }));
+    return;
+  }
+  state.busy = false;
+  delete document.body.dataset.busy;
+  if (!label) {
+    say("error", () => t(state.lang, "outlook.pane.label-missing", { label: wanted }));
+    return;
+  }
+  const name = label.name || wanted;
+  await recheck(() => t(state.lang, "outlook.pane.labelled", { label: name }));
 }
 
 $("recheck").addEventListener("click", () => {

@@ -94,6 +94,41 @@ export function hasListRecipients(details) {
 }
 
 /**
+ * The draft's `protection` from the compose details (docs/formats.md).
+ *
+ * Thunderbird 128+ reports `selectedEncryptionTechnology` (OpenPGP `{name, encryptBody,
+ * encryptSubject, signMessage}`, S/MIME `{name, encryptBody, signMessage}`) whenever the
+ * identity has OpenPGP or S/MIME set up or encryption is on; without it the identity
+ * cannot encrypt, so the mail goes unencrypted and the add-on cannot change that
+ * (`encrypted: false`, `can_encrypt: false`). The add-on requires 128 (manifest
+ * `strict_min_version`), so a missing field never means "an older Thunderbird". A value
+ * that is not a boolean is unknown (`null`), which the checker reads as not encrypted.
+ */
+export function protectionOf(details) {
+  const technology = details?.selectedEncryptionTechnology;
+  if (!technology || typeof technology !== "object" || !technology.name) {
+    return { encrypted: false, can_encrypt: false, can_label: false };
+  }
+  const flag = (value) => (typeof value === "boolean" ? value : null);
+  return {
+    encrypted: flag(technology.encryptBody),
+    can_encrypt: true,
+    can_label: false,
+  };
+}
+
+/**
+ * What `setComposeDetails` needs to switch end-to-end encryption on with the identity's
+ * technology as it is: the body encrypted, with OpenPGP the subject too (S/MIME cannot
+ * encrypt the subject); signing as it was.
+ */
+export function encryptionOn(technology) {
+  const on = { name: technology.name, encryptBody: true, signMessage: technology.signMessage === true };
+  if (technology.name === "OpenPGP") on.encryptSubject = true;
+  return on;
+}
+
+/**
  * Builds the draft and remembers what the draft cannot carry, so nothing is lost when
  * a fix is written back:
  * - `lists`: expanded mailing lists, by group name, with the field and original
@@ -146,7 +181,10 @@ export function composeDraft(details, { lists = new Map(), attachments = [], not
   }
   if (notRead.length > 0) draft.not_inspected = notRead;
   if (knownDomains.length > 0) draft.known_domains = knownDomains;
-  return { draft, lists: expanded, unresolved };
+  draft.protection = protectionOf(details);
+  const technology = details.selectedEncryptionTechnology;
+  const encryption = technology && typeof technology === "object" && technology.name ? { ...technology } : null;
+  return { draft, lists: expanded, unresolved, encryption };
 }
 
 /**

@@ -16,6 +16,7 @@ import { choosePolicy, describe, fixOutcome, lastGoodPolicy, sendAnywayOf, withT
 import {
   addressBookDomains,
   composeDraft,
+  encryptionOn,
   hasListRecipients,
   listAddressBooks,
   mailingListsByName,
@@ -441,6 +442,20 @@ export class SendGuard {
    */
   async applyFix(session, action) {
     const checker = await this.checkerFor(session.policyText);
+    if (action.kind === "encrypt") {
+      // Written into the compose window at once: Thunderbird refuses what the identity
+      // cannot do (S/MIME without an encryption certificate), and then the user hears
+      // why, the dialog stays, and nothing is sent unencrypted.
+      const technology = session.composed.encryption;
+      if (!technology) return this.withStatus(session, "thunderbird.status.not-allowed");
+      const on = encryptionOn(technology);
+      try {
+        await this.messenger.compose.setComposeDetails(session.tabId, { selectedEncryptionTechnology: on });
+      } catch (error) {
+        return this.withStatus(session, "thunderbird.status.encrypt-failed", { error: describe(error) });
+      }
+      session.composed.encryption = on;
+    }
     const { draft: outcomeDraft, ...outcome } = fixOutcome(checker, session.draft, action);
     if (!hasRecipients(outcomeDraft, session.composed)) {
       return this.withStatus(session, "thunderbird.status.no-recipients-left");
@@ -585,14 +600,22 @@ function slim(session) {
       ...draft,
       attachments: (draft.attachments ?? []).map(({ content_base64: _content, ...rest }) => rest),
     },
-    composed: composed && { lists: [...composed.lists.entries()], unresolved: composed.unresolved },
+    composed: composed && {
+      lists: [...composed.lists.entries()],
+      unresolved: composed.unresolved,
+      encryption: composed.encryption ?? null,
+    },
   };
 }
 
 function revive(stored) {
   return {
     ...stored,
-    composed: stored.composed && { lists: new Map(stored.composed.lists), unresolved: stored.composed.unresolved },
+    composed: stored.composed && {
+      lists: new Map(stored.composed.lists),
+      unresolved: stored.composed.unresolved,
+      encryption: stored.composed.encryption ?? null,
+    },
   };
 }
 

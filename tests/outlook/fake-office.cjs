@@ -9,7 +9,12 @@
 //   1.14 cancelLabel, commandId, contextData, sendModeOverride; 1.15 errorMessageMarkdown);
 //   errorMessage and errorMessageMarkdown ≤ 500 characters, cancelLabel ≤ 20, commandId one
 //   of the manifest's controls, sendModeOverride only "promptUser";
-// - notification messages ≤ 150 characters.
+// - notification messages ≤ 150 characters;
+// - sensitivity labels (Mailbox 1.13): `item.sensitivityLabel.getAsync` gives the applied
+//   label's GUID ("" for none), `setAsync` takes a GUID or a SensitivityLabelDetails object
+//   of the catalogue (anything else fails); `Office.context.sensitivityLabelsCatalog`
+//   answers `getIsEnabledAsync` and, only when enabled, `getAsync` with the labels
+//   (`{id, name, tooltip, color, children}`).
 // Faults a real client shows now and then can be injected per call (`faults`, by call name:
 // "to.getAsync", "body.getAsync", "getAttachmentsAsync", "getAttachmentContentAsync", …):
 // "fail" (a failed AsyncResult), "hang" (the callback never comes) or a number (answer
@@ -114,6 +119,9 @@
         controlIds: ["sendguardOpenPane", "sendguardOpenPaneMeeting"],
         asyncDelayMs: 0,
         faults: {},
+        labels: null,
+        labelsEnabled: true,
+        label: "",
       },
       options || {},
     );
@@ -132,6 +140,7 @@
       roaming: Object.assign({}, o.roaming),
       storage: Object.assign({}, o.storage),
       completions: [],
+      label: o.label,
     };
     const appointment = o.itemType === "appointment";
 
@@ -335,6 +344,38 @@
       };
     }
 
+    const catalogLabels = [];
+    (function collect(list) {
+      for (const label of list || []) {
+        catalogLabels.push(label);
+        collect(label.children);
+      }
+    })(o.labels);
+    const labelsOn = () => Array.isArray(o.labels) && o.labelsEnabled;
+    if (supports("1.13")) {
+      item.sensitivityLabel = {
+        getAsync(...args) {
+          const { opts, callback } = split(args);
+          log.push({ call: "sensitivityLabel.getAsync" });
+          answer(callback, opts, ok(state.label), "sensitivityLabel.getAsync");
+        },
+        setAsync(label, ...args) {
+          const { opts, callback } = split(args);
+          log.push({ call: "sensitivityLabel.setAsync", label });
+          const id = typeof label === "string" ? label : label && typeof label === "object" ? label.id : undefined;
+          if (typeof id !== "string") {
+            violations.push("sensitivityLabel.setAsync: needs a GUID or a SensitivityLabelDetails object");
+            return answer(callback, opts, failed("InvalidFormatError", "bad label", 9000));
+          }
+          if (!labelsOn() || !catalogLabels.some((entry) => entry.id === id)) {
+            return answer(callback, opts, failed("InvalidSensitivityLabel", "the label is not in the catalogue", 9000), "sensitivityLabel.setAsync");
+          }
+          state.label = id;
+          answer(callback, opts, ok(undefined), "sensitivityLabel.setAsync");
+        },
+      };
+    }
+
     const roamingSettings = {
       get: (name) => state.roaming[name],
       set: (name, value) => {
@@ -366,6 +407,21 @@
       },
       roamingSettings,
     };
+    if (supports("1.13")) {
+      context.sensitivityLabelsCatalog = {
+        getIsEnabledAsync(...args) {
+          const { opts, callback } = split(args);
+          log.push({ call: "sensitivityLabelsCatalog.getIsEnabledAsync" });
+          answer(callback, opts, ok(labelsOn()), "sensitivityLabelsCatalog.getIsEnabledAsync");
+        },
+        getAsync(...args) {
+          const { opts, callback } = split(args);
+          log.push({ call: "sensitivityLabelsCatalog.getAsync" });
+          if (!labelsOn()) return answer(callback, opts, failed("GenericResponseError", "the label catalogue is not enabled", 9000));
+          answer(callback, opts, ok(JSON.parse(JSON.stringify(o.labels))), "sensitivityLabelsCatalog.getAsync");
+        },
+      };
+    }
     if (supports("1.14") && o.javascriptRuntimeUrl) context.urls = { javascriptRuntimeUrl: o.javascriptRuntimeUrl };
     // Office.context.officeTheme, as Outlook's light ("Colorful"/"White") and dark themes give it.
     if (o.officeTheme === "dark") {

@@ -207,3 +207,20 @@ test("the browser runtime's handler (launchevent-web.js, wasm only) decides as t
     );
   }
 });
+
+test("sensitive data to a partner: the alert leads with the label; a labelled mail is not unprotected; 1.12 reads no label", () => {
+  const title = "Sensitive data without end-to-end encryption";
+  const unlabelled = byName("unprotected: a sick note to a partner, label catalogue on (Mailbox 1.15): apply the label");
+  const first = unlabelled.sends[0].options;
+  assert.equal(first.allowEvent, false);
+  assert.ok(first.errorMessage.startsWith("Apply the sensitivity label"), first.errorMessage);
+  assert.ok(first.errorMessage.includes(title), first.errorMessage);
+  assert.ok(unlabelled.calls.includes("sensitivityLabel.getAsync"), "the label was read");
+  assert.ok(!unlabelled.calls.includes("sensitivityLabel.setAsync"), "the Send handler never applies a label itself");
+  const labelled = byName("unprotected: the same mail with the policy's label applied is not unprotected").sends[0].options;
+  assert.equal(labelled.allowEvent, false, "the health data to a partner still warns");
+  assert.ok(!labelled.errorMessage.includes(title), labelled.errorMessage);
+  const old = byName("unprotected: Mailbox 1.12 has no labels: the state is unknown and counts as unencrypted");
+  assert.ok(old.sends[0].options.errorMessage.includes(title), old.sends[0].options.errorMessage);
+  assert.ok(!old.calls.includes("sensitivityLabel.getAsync"), "no label API below Mailbox 1.13");
+});

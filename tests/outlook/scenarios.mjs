@@ -31,7 +31,21 @@ export const POLICIES = {
   broken: JSON.stringify({ visible_recipents: { warn_parties: 2 } }), // a typo'd key
   badjson: '{ "visible_recipients": { "warn_parties": 2 ', // cut off
   "open-strict": JSON.stringify({ on_checker_error: "fail-open", visible_recipients: { warn_parties: 2 } }),
+  labelled: JSON.stringify({ protection: { label: "Vertraulich" } }),
 };
+
+/** A tenant's label catalogue as Office.context.sensitivityLabelsCatalog gives it. */
+export const LABELS = [
+  { id: "0d9b1f6e-3c1a-4d6e-9b0a-5b7f2c1e0a01", name: "Öffentlich", tooltip: "", color: "#00a000", children: [] },
+  {
+    id: "7f3e2a10-8b4c-4e1f-a6d2-1c9e5f0b2a02",
+    name: "Intern",
+    tooltip: "",
+    color: "#0060c0",
+    children: [{ id: "a41c6b2e-5d7f-4a3b-8e9c-2f1d0b6a3c03", name: "Vertraulich", tooltip: "", color: "#c00000", children: [] }],
+  },
+];
+export const SICK_NOTE = "Hallo Herr Weber,\nanbei die Arbeitsunfähigkeitsbescheinigung von Frau Jensen.";
 
 function people(count, make) {
   return Array.from({ length: count }, (_, index) => make(String(index + 1).padStart(3, "0")));
@@ -167,6 +181,26 @@ export const SCENARIOS = [
     policy: "failclosed",
     cached: "failclosed",
     fault: "hangs",
+  },
+  {
+    name: "unprotected: a sick note to a partner, label catalogue on (Mailbox 1.15): apply the label",
+    client: { to: [{ displayName: "Jonas Weber", emailAddress: "jonas@partner-werk.example" }], body: SICK_NOTE, labels: LABELS },
+    policy: "labelled",
+  },
+  {
+    name: "unprotected: the same mail with the policy's label applied is not unprotected",
+    client: {
+      to: [{ displayName: "Jonas Weber", emailAddress: "jonas@partner-werk.example" }],
+      body: SICK_NOTE,
+      labels: LABELS,
+      label: "a41c6b2e-5d7f-4a3b-8e9c-2f1d0b6a3c03",
+    },
+    policy: "labelled",
+  },
+  {
+    name: "unprotected: Mailbox 1.12 has no labels: the state is unknown and counts as unencrypted",
+    client: { to: [{ displayName: "Jonas Weber", emailAddress: "jonas@partner-werk.example" }], body: SICK_NOTE, labels: LABELS, mailbox: "1.12" },
+    policy: "labelled",
   },
 ];
 
@@ -332,7 +366,8 @@ export async function runScenario(scenario, server, bundle) {
     notifications: fake.state.notifications,
     storage: fake.state.storage,
     roaming: fake.state.roaming,
-    recipientWrites: fake.log.filter((entry) => /setAsync|addAsync/.test(entry.call)),
+    recipientWrites: fake.log.filter((entry) => /setAsync|addAsync/.test(entry.call) && !/^sensitivityLabel/.test(entry.call)),
+    calls: fake.log.map((entry) => entry.call),
     fetched,
   }));
 }

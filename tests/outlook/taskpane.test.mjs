@@ -11,7 +11,7 @@ import { createServer } from "node:http";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, normalize, sep } from "node:path";
 import { chromium } from "playwright-core";
-import { ROOT, EIGHT_HUNDRED } from "./scenarios.mjs";
+import { ROOT, EIGHT_HUNDRED, LABELS, SICK_NOTE } from "./scenarios.mjs";
 import { assertAccessible, assertScreenshot } from "../browser/visual.mjs";
 
 const DIST = join(ROOT, "dist", "addin-outlook");
@@ -34,6 +34,8 @@ const TYPES = {
   ".png": "image/png",
 };
 const POLICY = JSON.stringify({ newsletter_tool: { name: "CleverReach", url: "https://www.cleverreach.com/" } });
+/** The policy the server answers with; a test may set another before it opens the pane. */
+let policyText = POLICY;
 const SENDER = { displayName: "Anna Admin", emailAddress: "anna.admin@example.com" };
 
 let server;
@@ -48,7 +50,7 @@ before(async () => {
     const headers = { "Content-Security-Policy": OUTLOOK_CSP, "X-Content-Type-Options": "nosniff" };
     if (url.pathname === "/policy.json") {
       response.writeHead(200, { ...headers, "Content-Type": "application/json" });
-      return response.end(POLICY);
+      return response.end(policyText);
     }
     if (url.pathname.startsWith("/outlook/")) {
       const path = normalize(join(DIST, decodeURIComponent(url.pathname.slice("/outlook/".length))));
@@ -278,3 +280,51 @@ for (const scheme of ["light", "dark"]) {
     });
   }
 }
+
+test("a sick note to a partner: Apply the label sets the policy's label through the catalogue, and the finding goes", async () => {
+  policyText = JSON.stringify({ protection: { label: "vertraulich" } });
+  const to = [{ displayName: "Jonas Weber", emailAddress: "jonas@partner-werk.example" }];
+  const { context, page, requests, problems } = await openPane({ to, body: SICK_NOTE, labels: LABELS, mailbox: "1.15" });
+  try {
+    const finding = page.locator(".sg-finding[data-rule='unprotected-sensitive-data']");
+    assert.equal(await finding.count(), 1);
+    assert.match(await finding.locator(".sg-message").textContent(), /label “vertraulich” is not applied/);
+    await page.screenshot({ path: join(ARTIFACTS, "taskpane-label.png"), fullPage: true });
+    await finding.getByRole("button", { name: "Apply the label “vertraulich”" }).click();
+    await page.waitForFunction(() => /applied/.test(document.getElementById("status").textContent) && !document.body.dataset.busy, null, { timeout: 30_000 });
+    assert.match(await page.textContent("#status"), /^Label “Vertraulich” applied\./);
+    const state = await page.evaluate(() => ({
+      label: __fake.state.label,
+      violations: __fake.violations,
+      sets: __fake.log.filter((entry) => entry.call === "sensitivityLabel.setAsync").map((entry) => entry.label),
+    }));
+    assert.deepEqual(state.violations, []);
+    assert.deepEqual(state.sets, ["a41c6b2e-5d7f-4a3b-8e9c-2f1d0b6a3c03"], "the sub-label's GUID, found by name");
+    assert.equal(state.label, "a41c6b2e-5d7f-4a3b-8e9c-2f1d0b6a3c03");
+    assert.equal(await finding.count(), 0, "read back: the mail is labelled now");
+    assert.equal(await page.locator(".sg-finding[data-rule='personal-data-special-category']").count(), 1, "the health data is still named");
+    assertOnlyPolicyLeaves(requests);
+    assert.deepEqual(problems, []);
+  } finally {
+    policyText = POLICY;
+    await context.close();
+  }
+});
+
+test("a label the catalogue does not have is said, never guessed", async () => {
+  policyText = JSON.stringify({ protection: { label: "Streng geheim" } });
+  const to = [{ displayName: "Jonas Weber", emailAddress: "jonas@partner-werk.example" }];
+  const { context, page, problems } = await openPane({ to, body: SICK_NOTE, labels: LABELS, mailbox: "1.15" });
+  try {
+    await page.getByRole("button", { name: "Apply the label “Streng geheim”" }).click();
+    await page.waitForSelector("#status.error");
+    assert.match(await page.textContent("#status"), /no label “Streng geheim”/);
+    const state = await page.evaluate(() => ({ label: __fake.state.label, violations: __fake.violations }));
+    assert.equal(state.label, "");
+    assert.deepEqual(state.violations, []);
+    assert.deepEqual(problems, []);
+  } finally {
+    policyText = POLICY;
+    await context.close();
+  }
+});

@@ -91,6 +91,8 @@ test("the draft the checker sees comes from the compose details", async () => {
     subject: "S",
     body: "B",
     attachments: [],
+    // No encryption technology reported: the identity cannot encrypt.
+    protection: { encrypted: false, can_encrypt: false, can_label: false },
   });
 });
 
@@ -354,4 +356,73 @@ test("German UI gets German reports", async () => {
   const { messenger, guard } = setup({ uiLanguage: "de-DE" });
   const { session } = await clickSend(guard, messenger, details({ cc: many(40) }));
   assert.equal((await view(guard, session)).lang, "de");
+});
+
+// -- encryption (issue 14): the compose window's choice, and the Encrypt fix ----------
+
+const SICK_NOTE = "Hallo Herr Weber,\nanbei die Arbeitsunfähigkeitsbescheinigung von Frau Jensen.";
+const OPENPGP_OFF = { name: "OpenPGP", encryptBody: false, encryptSubject: false, signMessage: true };
+
+test("encryption: the compose window's choice reaches the checker; Encrypt switches it on before anything is sent", async () => {
+  const { messenger, guard, drafts } = setup();
+  const before = details({ to: ["Jonas <jonas@partner.example>"], plainTextBody: SICK_NOTE, selectedEncryptionTechnology: OPENPGP_OFF });
+  const { session } = await clickSend(guard, messenger, before);
+  assert.deepEqual(drafts[0].protection, { encrypted: false, can_encrypt: true, can_label: false });
+  const shown = await view(guard, session);
+  assert.ok(shown.report.findings.some((f) => f.rule === "unprotected-sensitive-data"));
+  const encrypt = fixOf(shown.report, "encrypt");
+  assert.deepEqual(encrypt, { kind: "encrypt" });
+  const after = await choose(guard, session, { action: "fix", fix: encrypt });
+  const writes = messenger.calls.filter(([name]) => name === "setComposeDetails");
+  assert.deepEqual(writes[0][2], {
+    selectedEncryptionTechnology: { name: "OpenPGP", encryptBody: true, signMessage: true, encryptSubject: true },
+  });
+  // The health data to a partner still warns: the user sees what is left, nothing is sent yet.
+  assert.equal(after.status.key, "thunderbird.status.fixed-still");
+  assert.ok(!after.report.findings.some((f) => f.rule === "unprotected-sensitive-data"), "protected now");
+  assert.deepEqual(messenger.compose.sent, []);
+  assert.deepEqual(await choose(guard, session, { action: "send-anyway" }), { closed: true });
+  assert.deepEqual(messenger.compose.sent, [TAB.id]);
+  // Thunderbird sends again through onBeforeSend, now with encryption on: it goes.
+  const again = { ...before, selectedEncryptionTechnology: writes[0][2].selectedEncryptionTechnology };
+  assert.deepEqual(await guard.onBeforeSend(TAB, again), {});
+  assert.equal(drafts.at(-1).protection.encrypted, true);
+});
+
+test("S/MIME is switched on without touching the subject (S/MIME cannot encrypt it)", async () => {
+  const { messenger, guard } = setup();
+  const smime = { name: "S/MIME", encryptBody: false, signMessage: false };
+  const { session } = await clickSend(guard, messenger, details({ to: ["j@gmail.com"], plainTextBody: SICK_NOTE, selectedEncryptionTechnology: smime }));
+  await choose(guard, session, { action: "fix", fix: { kind: "encrypt" } });
+  const write = messenger.calls.find(([name]) => name === "setComposeDetails");
+  assert.deepEqual(write[2], { selectedEncryptionTechnology: { name: "S/MIME", encryptBody: true, signMessage: false } });
+});
+
+test("an identity without encryption: nothing to switch on, and the mail counts as unencrypted", async () => {
+  const { messenger, guard } = setup();
+  const { session } = await clickSend(guard, messenger, details({ to: ["j@partner.example"], plainTextBody: SICK_NOTE }));
+  const shown = await view(guard, session);
+  const finding = shown.report.findings.find((f) => f.rule === "unprotected-sensitive-data");
+  assert.ok(finding, "reported");
+  assert.match(finding.message.en, /encryption is off/);
+  assert.equal(fixOf(shown.report, "encrypt"), undefined);
+  // A forged choice is refused by the checker's own offer list.
+  const refused = await choose(guard, session, { action: "fix", fix: { kind: "encrypt" } });
+  assert.equal(refused.status.key, "thunderbird.status.not-allowed");
+  assert.deepEqual(messenger.calls.filter(([name]) => name === "setComposeDetails"), []);
+});
+
+test("Thunderbird refuses to encrypt: the dialog says why, the mail stays, nothing is sent", async () => {
+  const { messenger, guard } = setup();
+  messenger.compose.setComposeDetails = async (tabId, written) => {
+    messenger.calls.push(["setComposeDetails", tabId, written]);
+    if (written.selectedEncryptionTechnology) throw new Error("The current identity does not support encryption using S/MIME");
+  };
+  const smime = { name: "S/MIME", encryptBody: false, signMessage: true };
+  const { session } = await clickSend(guard, messenger, details({ to: ["j@partner.example"], plainTextBody: SICK_NOTE, selectedEncryptionTechnology: smime }));
+  const after = await choose(guard, session, { action: "fix", fix: { kind: "encrypt" } });
+  assert.equal(after.status.key, "thunderbird.status.encrypt-failed");
+  assert.match(after.status.vars.error, /does not support encryption/);
+  assert.ok(after.report.findings.some((f) => f.rule === "unprotected-sensitive-data"), "still reported");
+  assert.deepEqual(messenger.compose.sent, []);
 });

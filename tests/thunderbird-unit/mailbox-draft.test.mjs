@@ -131,3 +131,29 @@ test("a body over the limit is cut and listed", () => {
   assert.equal(draft.body.length, CONTENT_LIMITS.bodyChars);
   assert.deepEqual(draft.not_inspected, [{ part: "body", reason: "too-large" }]);
 });
+
+test("protection: Thunderbird's encryption choice as the draft carries it, unknown values as unknown", async () => {
+  const { protectionOf, encryptionOn } = await import(new URL("lib/draft.mjs", ADDON));
+  const none = { encrypted: false, can_encrypt: false, can_label: false };
+  assert.deepEqual(protectionOf({}), none, "no technology: the identity cannot encrypt");
+  assert.deepEqual(protectionOf({ selectedEncryptionTechnology: {} }), none);
+  assert.deepEqual(protectionOf({ selectedEncryptionTechnology: { name: "OpenPGP", encryptBody: true, encryptSubject: true, signMessage: false } }), {
+    encrypted: true,
+    can_encrypt: true,
+    can_label: false,
+  });
+  assert.deepEqual(protectionOf({ selectedEncryptionTechnology: { name: "S/MIME", encryptBody: "yes" } }), {
+    encrypted: null,
+    can_encrypt: true,
+    can_label: false,
+  });
+  assert.deepEqual(encryptionOn({ name: "OpenPGP", encryptBody: false, encryptSubject: false, signMessage: true }), {
+    name: "OpenPGP",
+    encryptBody: true,
+    signMessage: true,
+    encryptSubject: true,
+  });
+  assert.deepEqual(encryptionOn({ name: "S/MIME", encryptBody: false }), { name: "S/MIME", encryptBody: true, signMessage: false });
+  const { draft } = composeDraft({ from: "a@example.com", to: ["b@example.com"], selectedEncryptionTechnology: { name: "S/MIME", encryptBody: true, signMessage: true } });
+  assert.deepEqual(draft.protection, { encrypted: true, can_encrypt: true, can_label: false });
+});

@@ -260,6 +260,70 @@ def lookalike_of_the_senders_domain_is_replaced_and_sent(tb: Thunderbird, sink: 
     check("max@example.com" in mail.header_addresses("To"), "the intended address is not in To")
 
 
+# -- what the mail carries (issue 14) -------------------------------------------------
+
+MEMBER_LIST_CSV = "Name;E-Mail;Telefon;Strasse\n" + "".join(
+    f"Mitglied {i};mitglied{i}@mail{i % 7}.example;+49 30 5550{i:03d};Gartenweg {i}\n" for i in range(25)
+)
+SICK_NOTE = (
+    "Hallo Herr Weber,\n\n"
+    "anbei die Arbeitsunfähigkeitsbescheinigung von Frau Jensen bis 4.12.,\n"
+    "Diagnose laut Attest: depressive Episode.\n\n"
+    "Viele Grüße\nPersonalabteilung\n"
+)
+SICK_NOTE_FILE = "Arbeitsunfähigkeitsbescheinigung\nPatientin: Maria Jensen\nDiagnose: depressive Episode\n"
+
+
+def member_list_csv_to_a_print_shop_is_stopped(tb: Thunderbird, sink: SmtpSink) -> None:
+    attachment = tb.attachment_file("mitglieder.csv", MEMBER_LIST_CSV.encode())
+    tb.compose(to=["Druckerei <auftrag@druckerei-beispiel.example>"], subject="Adressen für den Versand",
+               body="Anbei die Liste für den Versand.\n", attachments=[attachment])
+    tb.click_send()
+    dialog = expect_dialog(tb, sink)
+    check("personal-data-member-list" in dialog["rules"], f"no member-list finding: {dialog['rules']}")
+    check("mitglieder.csv" in dialog["text"], "the dialog does not name the file")
+    check("mitglied3@" not in dialog["text"], "the dialog echoes the data")
+    tb.screenshot_dialog("member-list-csv")
+    expect_nothing_delivered(sink, "while the dialog is open")
+    tb.dialog_click("back")
+    tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
+    expect_nothing_delivered(sink, "after Back to editing")
+
+
+def sick_note_to_an_external_address_is_stopped_unencrypted(tb: Thunderbird, sink: SmtpSink) -> None:
+    attachment = tb.attachment_file("krankmeldung.txt", SICK_NOTE_FILE.encode())
+    tb.compose(to=["Jonas Weber <jonas.weber@partner-werk.example>"], subject="Krankmeldung",
+               body=SICK_NOTE, attachments=[attachment])
+    tb.click_send()
+    dialog = expect_dialog(tb, sink)
+    for rule in ("personal-data-special-category", "unprotected-sensitive-data"):
+        check(rule in dialog["rules"], f"no {rule} finding: {dialog['rules']}")
+    # The test identity has neither OpenPGP nor S/MIME: Thunderbird reports no
+    # encryption technology, so the add-on cannot switch it on and does not offer to.
+    check("encryption is off" in dialog["text"], "the dialog does not say the mail is unencrypted")
+    check("encrypt" not in dialog["buttons"], f"encrypt offered without a key: {dialog['buttons']}")
+    check("remove-recipient" in dialog["buttons"], f"no remove-recipient: {dialog['buttons']}")
+    tb.screenshot_dialog("sick-note-unencrypted")
+    expect_nothing_delivered(sink, "while the dialog is open")
+    tb.dialog_click("back")
+    tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
+    expect_nothing_delivered(sink, "after Back to editing")
+
+
+def sick_note_with_encryption_on_is_not_reported_unprotected(tb: Thunderbird, sink: SmtpSink) -> None:
+    tb.compose(to=["Jonas Weber <jonas.weber@partner-werk.example>"], subject="Krankmeldung", body=SICK_NOTE)
+    tb.switch_encryption_on()
+    tb.click_send()
+    dialog = expect_dialog(tb, sink)
+    # The health data is still reported (to an external address); its protection is not.
+    check("personal-data-special-category" in dialog["rules"], f"no special-category finding: {dialog['rules']}")
+    check("unprotected-sensitive-data" not in dialog["rules"], f"encrypted mail reported unprotected: {dialog['rules']}")
+    expect_nothing_delivered(sink, "while the dialog is open")
+    tb.dialog_click("back")
+    tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
+    expect_nothing_delivered(sink, "after Back to editing")
+
+
 DEFAULT_POLICY_CASES = [
     lookalike_of_the_senders_domain_is_replaced_and_sent,
     forty_external_addresses_in_cc_are_moved_to_bcc,
@@ -272,6 +336,9 @@ DEFAULT_POLICY_CASES = [
     three_organizations_pass_with_the_default_policy,
     disguised_executable_is_blocked_and_the_draft_kept,
     hotmail_recipient_warns_and_send_anyway_delivers,
+    member_list_csv_to_a_print_shop_is_stopped,
+    sick_note_to_an_external_address_is_stopped_unencrypted,
+    sick_note_with_encryption_on_is_not_reported_unprotected,
 ]
 
 # -- cases with IT's rollout: policies.json installs the add-on and sets the policy ----

@@ -285,6 +285,19 @@ class Thunderbird:
             "the compose window",
         )
 
+    def switch_encryption_on(self) -> None:
+        """What the user's Encrypt toggle leaves behind in the compose window: the
+        button checked and `gSendEncrypted` set (the state Thunderbird's compose API
+        reports as `selectedEncryptionTechnology.encryptBody`). The test identity has
+        no key, so Thunderbird itself would refuse to send; the add-on reads it first."""
+        self.m.execute_script(
+            """
+            const w = Services.wm.getMostRecentWindow("msgcompose");
+            w.gSendEncrypted = true;
+            w.document.getElementById("button-encryption")?.setAttribute("checked", "true");
+            """
+        )
+
     def click_send(self) -> None:
         self.m.execute_script(
             'Services.wm.getMostRecentWindow("msgcompose").goDoCommand("cmd_sendNow");'

@@ -86,12 +86,12 @@ pub struct Protection {
     /// End-to-end encryption of the body (OpenPGP or S/MIME) is switched on (`true`),
     /// off (`false`), or the mail program does not say (`null`, absent).
     pub encrypted: Option<bool>,
-    /// The mail will be signed; signing proves the sender, it hides nothing.
+    /// The id (a GUID in Outlook) of the sensitivity label applied to the mail, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub signed: Option<bool>,
-    /// The sensitivity label applied to the mail (Outlook), if any.
+    pub label: Option<String>,
+    /// That label's display name, where the front end could look it up.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<Label>,
+    pub label_name: Option<String>,
     /// The add-in can switch encryption on for this mail (Thunderbird: the identity has
     /// OpenPGP or S/MIME set up). Then the `encrypt` fix is offered.
     pub can_encrypt: bool,
@@ -100,28 +100,16 @@ pub struct Protection {
     pub can_label: bool,
 }
 
-/// A sensitivity label: its id (a GUID in Outlook) and its name, as far as known.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Label {
-    /// The label's id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The label's display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-impl Label {
-    /// Whether this label is the one the policy names (`wanted`: its id or its name,
-    /// compared without case and surrounding blanks).
-    pub fn is(&self, wanted: &str) -> bool {
-        let wanted = wanted.trim();
+impl Protection {
+    /// Whether the applied label is the one the policy names (`wanted`: its id or its
+    /// name, compared without case and surrounding blanks).
+    pub fn has_label(&self, wanted: &str) -> bool {
+        let wanted = wanted.trim().to_lowercase();
         !wanted.is_empty()
-            && [&self.id, &self.name]
+            && [&self.label, &self.label_name]
                 .into_iter()
                 .flatten()
-                .any(|value| value.trim().to_lowercase() == wanted.to_lowercase())
+                .any(|value| value.trim().to_lowercase() == wanted)
     }
 }
 

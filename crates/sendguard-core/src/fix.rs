@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::address::Address;
-use crate::draft::{Draft, Label};
+use crate::draft::Draft;
 use crate::policy::{BccTo, Policy};
 use crate::recipients::{Analysis, Class};
 use crate::vocabulary::Fix;
@@ -107,10 +107,8 @@ fn apply_label(draft: &Draft, label: &str) -> Result<Draft, FixError> {
         Some(protection) if protection.can_label && !label.is_empty() => {
             // The policy names the label by id or name; the add-in resolves it in the
             // catalogue, and the next check reads the real label back.
-            protection.label = Some(Label {
-                id: Some(label.to_string()),
-                name: Some(label.to_string()),
-            });
+            protection.label = Some(label.to_string());
+            protection.label_name = Some(label.to_string());
             Ok(result)
         }
         _ => Err(FixError {
@@ -439,7 +437,7 @@ mod tests {
         assert!(apply(&before, &label, &Policy::default()).is_err());
         let outlook = draft(r#"{"to":[{"address":"a@b.de"}],"protection":{"can_label":true}}"#);
         let after = apply(&outlook, &label, &Policy::default()).unwrap().draft;
-        assert!(after.protection.unwrap().label.unwrap().is("vertraulich"));
+        assert!(after.protection.unwrap().has_label("vertraulich"));
         assert!(apply(&outlook, &Fix::Encrypt, &Policy::default()).is_err());
         assert!(apply(&draft("{}"), &Fix::Encrypt, &Policy::default()).is_err());
         assert_eq!(

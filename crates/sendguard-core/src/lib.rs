@@ -57,7 +57,7 @@ mod zip;
 pub use address::{Address, parse_address_list};
 pub use domain::{DomainName, organization_of};
 pub use draft::{
-    Attachment, Draft, Field, Label, MAX_ATTACHMENTS, MAX_INPUT_BYTES, MAX_KNOWN_DOMAINS,
+    Attachment, Draft, Field, MAX_ATTACHMENTS, MAX_INPUT_BYTES, MAX_KNOWN_DOMAINS,
     MAX_NOT_INSPECTED, MAX_RECIPIENTS, NotInspected, Part, Protection, Reason,
 };
 pub use error::{InputError, InputErrorKind};
@@ -66,7 +66,7 @@ pub use fix::{Applied, Export, FixError, apply};
 pub use messages::{Lang, Text};
 pub use policy::{
     DomainSet, FailMode, OwnIdentifier, PersonalData, Policy, PolicyError, PolicyErrorKind,
-    ProtectionPolicy, RecipientSeverities, SensitiveKind, Severities, default_policy_json,
+    ProtectionPolicy, RecipientSeverities, Severities, default_policy_json,
 };
 pub use report::{Override, Report};
 pub use rules::check;

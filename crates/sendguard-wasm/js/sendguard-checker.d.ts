@@ -47,9 +47,9 @@ export interface Draft {
 export interface Protection {
   /** Encryption switched on (true), off (false), or the mail program does not say (null). */
   encrypted?: boolean | null;
-  signed?: boolean | null;
-  /** The applied sensitivity label (Outlook): GUID and, where known, its name. */
-  label?: { id?: string | null; name?: string | null } | null;
+  /** The applied sensitivity label's id (Outlook: its GUID), and its name where known. */
+  label?: string | null;
+  label_name?: string | null;
   /** The add-in can switch encryption on (offers the "encrypt" fix). */
   can_encrypt?: boolean;
   /** The add-in can apply a sensitivity label (offers "apply-label" when the policy names one). */
@@ -250,8 +250,12 @@ export interface Policy {
   };
   /** When sensitive personal data must travel end-to-end encrypted or labelled (rule unprotected-sensitive-data), and the sensitivity label the Outlook fix applies. */
   protection?: {
-    /** Which findings of the personal-data scan need protection on the way to external recipients. Each counts once its personal-data rule's threshold is reached (personal_data.min_ibans and so on), also when that rule itself is off. */
-    required_for?: ("special-category" | "identifiers" | "member-list")[];
+    /** Special categories of Art. 9 GDPR (as personal-data-special-category finds them) need protection on the way to external recipients. */
+    special_categories?: boolean;
+    /** Bank, card, tax, social-insurance and identity numbers need it, once they reach the personal_data thresholds (min_ibans, min_other_identifiers), also when personal-data-identifiers itself is off. */
+    identifiers?: boolean;
+    /** Lists of many people's contact details (personal_data.min_list_people) need it. */
+    member_lists?: boolean;
     /** The sensitivity label (its name or id, as in the Outlook label catalogue) that counts as protection and that the apply-label fix applies. None: only end-to-end encryption counts. */
     label?: string | null;
     /** The severity by who gets the mail; the most exposed recipient decides, and the rule's own severity is the ceiling. Mail that stays inside the organization travels on its own servers: off by default. */

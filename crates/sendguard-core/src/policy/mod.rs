@@ -107,10 +107,15 @@ pub struct Policy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ProtectionPolicy {
-    /// Which findings of the personal-data scan need protection on the way to external
-    /// recipients. Each counts once its personal-data rule's threshold is reached
-    /// (`personal_data.min_ibans` and so on), also when that rule itself is off.
-    pub required_for: Vec<SensitiveKind>,
+    /// Special categories of Art. 9 GDPR (as `personal-data-special-category` finds
+    /// them) need protection on the way to external recipients.
+    pub special_categories: bool,
+    /// Bank, card, tax, social-insurance and identity numbers need it, once they reach
+    /// the `personal_data` thresholds (`min_ibans`, `min_other_identifiers`), also when
+    /// `personal-data-identifiers` itself is off.
+    pub identifiers: bool,
+    /// Lists of many people's contact details (`personal_data.min_list_people`) need it.
+    pub member_lists: bool,
     /// The sensitivity label (its name or id, as in the Outlook label catalogue) that
     /// counts as protection and that the `apply-label` fix applies. None: only
     /// end-to-end encryption counts.
@@ -119,19 +124,6 @@ pub struct ProtectionPolicy {
     /// rule's own severity is the ceiling. Mail that stays inside the organization
     /// travels on its own servers: off by default.
     pub severity_by_recipients: RecipientSeverities,
-}
-
-/// A kind of sensitive data in `protection.required_for`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SensitiveKind {
-    /// Special categories of Art. 9 GDPR (`personal-data-special-category`).
-    SpecialCategory,
-    /// Bank, card, tax, social-insurance and identity numbers at their thresholds
-    /// (`personal-data-identifiers`).
-    Identifiers,
-    /// Lists of many people's contact details (`personal-data-member-list`).
-    MemberList,
 }
 
 /// Settings of `personal-data-identifiers` and `personal-data-member-list`.

@@ -6,7 +6,8 @@
 //! "Maßnahmen zum Schutz personenbezogener Daten bei der Übermittlung per E-Mail"):
 //! transport encryption is the floor for every mail; where the data carries high risk,
 //! the content itself must be encrypted end to end. What counts as sensitive are the
-//! personal-data scan's findings at their own thresholds (`protection.required_for`).
+//! personal-data scan's findings at their own thresholds (`protection.special_categories`,
+//! `identifiers`, `member_lists`).
 //!
 //! Protected is a mail whose front end reports end-to-end encryption switched on
 //! (`protection.encrypted: true`), or that carries the policy's label. An unknown state
@@ -20,7 +21,7 @@ use std::collections::HashSet;
 
 use crate::messages::{Arg, Lang, Text, text};
 use crate::personal_data::{Identifier, Location};
-use crate::policy::{ProtectionPolicy, RecipientSeverities, SensitiveKind};
+use crate::policy::{ProtectionPolicy, RecipientSeverities};
 use crate::recipients::Class;
 use crate::rules::Context;
 use crate::rules::personal_data::{kind_name, single_attachment};
@@ -36,7 +37,9 @@ impl Default for ProtectionPolicy {
     /// mailbox it blocks.
     fn default() -> Self {
         ProtectionPolicy {
-            required_for: vec![SensitiveKind::SpecialCategory, SensitiveKind::Identifiers],
+            special_categories: true,
+            identifiers: true,
+            member_lists: false,
             label: None,
             severity_by_recipients: RecipientSeverities {
                 internal: Severity::Off,
@@ -68,8 +71,8 @@ fn sensitive(context: &Context<'_>) -> (Vec<Text>, Vec<Location>) {
     let Some(scan) = &context.personal_data else {
         return (names, places);
     };
-    let wanted = &context.policy.protection.required_for;
-    if wanted.contains(&SensitiveKind::SpecialCategory) {
+    let wanted = &context.policy.protection;
+    if wanted.special_categories {
         let mut seen: Vec<&str> = Vec::new();
         for hit in &scan.special {
             if !seen.contains(&hit.category) {
@@ -79,7 +82,7 @@ fn sensitive(context: &Context<'_>) -> (Vec<Text>, Vec<Location>) {
             places.push(hit.location.clone());
         }
     }
-    if wanted.contains(&SensitiveKind::Identifiers) {
+    if wanted.identifiers {
         let settings = &context.policy.personal_data;
         for identifier in Identifier::ALL {
             let threshold = match identifier {
@@ -96,7 +99,7 @@ fn sensitive(context: &Context<'_>) -> (Vec<Text>, Vec<Location>) {
             }
         }
     }
-    if wanted.contains(&SensitiveKind::MemberList) {
+    if wanted.member_lists {
         let least = context.policy.personal_data.min_list_people.get() as usize;
         let lists: Vec<_> = scan.lists.iter().filter(|list| list.people >= least).collect();
         if !lists.is_empty() {
@@ -159,10 +162,8 @@ pub(super) fn check(context: &Context<'_>, ceiling: Severity) -> Vec<Finding> {
         return Vec::new();
     }
     let label = settings.label.as_deref();
-    if let (Some(wanted), Some(applied)) = (label, &protection.label) {
-        if applied.is(wanted) {
-            return Vec::new();
-        }
+    if label.is_some_and(|wanted| protection.has_label(wanted)) {
+        return Vec::new();
     }
     let (names, places) = sensitive(context);
     if names.is_empty() {
@@ -282,7 +283,7 @@ mod tests {
         let labelled = draft(
             "a@partner.example",
             SICK_NOTE,
-            r#"{"label":{"id":"4e0c-guid","name":"vertraulich "},"can_label":true}"#,
+            r#"{"label":"4e0c-guid","label_name":"vertraulich ","can_label":true}"#,
         );
         assert!(rule(&labelled, policy).is_empty());
         let by_id = r#"{"protection":{"label":"4E0C-GUID"}}"#;
@@ -305,7 +306,7 @@ mod tests {
             assert_eq!(found.len(), 1, "{protection}");
             assert_eq!(found[0].severity, Severity::Warn);
             let en = found[0].message.get(Lang::En);
-            assert!(en.contains("does not tell whether"), "{en}");
+            assert!(en.contains("does not say whether"), "{en}");
             // No client fix is offered where the client cannot do it.
             assert_eq!(found[0].fixes.len(), 1);
         }
@@ -337,7 +338,7 @@ mod tests {
     #[test]
     fn policy_chooses_what_and_how_strict() {
         let sick = draft("j@gmail.com", SICK_NOTE, "");
-        assert!(rule(&sick, r#"{"protection":{"required_for":["identifiers"]}}"#).is_empty());
+        assert!(rule(&sick, r#"{"protection":{"special_categories":false}}"#).is_empty());
         let internal = draft("boss@corp.example", SICK_NOTE, "");
         let strict = r#"{"protection":{"severity_by_recipients":{"internal":"warn"}}}"#;
         assert_eq!(rule(&internal, strict)[0].severity, Severity::Warn);
@@ -349,7 +350,7 @@ mod tests {
         assert_eq!(rule(&sick, off).len(), 1);
         for bad in [
             r#"{"protection":{"label":"  "}}"#,
-            r#"{"protection":{"required_for":["health"]}}"#,
+            r#"{"protection":{"identifiers":"yes"}}"#,
             r#"{"protection":{"lable":"x"}}"#,
         ] {
             assert!(crate::policy::Policy::from_json(bad).is_err(), "{bad}");
@@ -362,7 +363,7 @@ mod tests {
         let body = format!("Mitglieder:\\n{}", rows.join("\\n"));
         let list = draft("druck@print.example", &body, "");
         assert!(rule(&list, "{}").is_empty());
-        let policy = r#"{"protection":{"required_for":["member-list"]}}"#;
+        let policy = r#"{"protection":{"member_lists":true}}"#;
         let found = rule(&list, policy);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].message.get(Lang::En).starts_with("A list of people"));
