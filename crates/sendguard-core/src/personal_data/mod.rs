@@ -200,6 +200,7 @@ pub(crate) fn scan(draft: &Draft, files: &Files<'_>, policy: &Policy) -> Scan {
         out: Scan::default(),
         _policy: policy,
     };
+    let mut work = crate::extract::Work::default();
     scanner.part(&draft.subject, Location::Subject, false);
     let body = text::readable(&draft.body, false);
     scanner.part(&body, Location::Body, true);
@@ -217,6 +218,16 @@ pub(crate) fn scan(draft: &Draft, files: &Files<'_>, policy: &Policy) -> Scan {
                 text::readable(&reading.body, false)
             };
             scanner.part(&body, location.clone(), true);
+            continue;
+        }
+        if let Some(format) = crate::extract::format_of(&file.names, content) {
+            let cut_short = (content.len() as u64) < file.size;
+            let extraction = crate::extract::extract(format, content, cut_short, &mut work);
+            if let Some(reason) = extraction.gap {
+                scanner.gap(&location, reason);
+            }
+            let readable = text::readable(&extraction.text, false);
+            scanner.part(&readable, location, false);
             continue;
         }
         if !text::is_text_file(file, content) {
