@@ -309,6 +309,7 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
         r#"{"minimum": 1}"#,
         "0",
     ),
+    ("personal_data.min_dates_of_birth", r#"{"minimum": 1}"#, "0"),
     ("personal_data.min_list_people", r#"{"minimum": 1}"#, "0"),
     // Check digits are beyond JSON Schema; the description says so.
     (

@@ -218,6 +218,8 @@ export interface Policy {
     min_ibans?: number;
     /** Distinct other identifiers (cards, tax, pension and health insurance numbers, identity documents) from which personal-data-identifiers reports. */
     min_other_identifiers?: number;
+    /** Distinct dates of birth (a date after "geb.", "born", "Geburtsdatum", … or in such a column) from which personal-data-identifiers reports: one person's is a booking, several are a list of people. */
+    min_dates_of_birth?: number;
     /** Distinct people (e-mail addresses, phone numbers or vCards) in one part (the text, one file) from which personal-data-member-list reports. */
     min_list_people?: number;
     /** The severity of a personal-data finding by who gets the mail; the most exposed recipient decides, and the rule's own severity is the ceiling. */

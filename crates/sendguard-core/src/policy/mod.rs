@@ -110,6 +110,10 @@ pub struct PersonalData {
     /// Distinct other identifiers (cards, tax, pension and health insurance numbers,
     /// identity documents) from which `personal-data-identifiers` reports.
     pub min_other_identifiers: std::num::NonZeroU32,
+    /// Distinct dates of birth (a date after "geb.", "born", "Geburtsdatum", … or in
+    /// such a column) from which `personal-data-identifiers` reports: one person's is
+    /// a booking, several are a list of people.
+    pub min_dates_of_birth: std::num::NonZeroU32,
     /// Distinct people (e-mail addresses, phone numbers or vCards) in one part (the
     /// text, one file) from which `personal-data-member-list` reports.
     pub min_list_people: std::num::NonZeroU32,
