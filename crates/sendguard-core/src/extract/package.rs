@@ -313,4 +313,30 @@ pub(crate) mod tests {
     fn sheet_is_full(xml: &str, shared: &[String], out: &mut String) -> bool {
         super::sheet(xml.as_bytes(), shared, out, 1_000_000)
     }
+
+    /// Many directory entries that all point at one large stored part: each read is
+    /// paid from the document's inflate budget, so it stops.
+    #[test]
+    fn shared_local_entries_stop_at_the_budget() {
+        let part = vec![b'x'; 1 << 20];
+        let one = stored_zip(&[("word/document.xml", &part, false)]);
+        let local_end = 30 + "word/document.xml".len() + part.len();
+        let central = one[local_end..one.len() - 22].to_vec();
+        let mut zip = one[..local_end].to_vec();
+        let directory_at = u32::try_from(zip.len()).unwrap_or(0);
+        let copies: u16 = 200;
+        for _ in 0..copies {
+            zip.extend_from_slice(&central);
+        }
+        let size = u32::try_from(central.len() * usize::from(copies)).unwrap_or(0);
+        zip.extend_from_slice(&[0x50, 0x4b, 5, 6, 0, 0, 0, 0]);
+        zip.extend_from_slice(&copies.to_le_bytes());
+        zip.extend_from_slice(&copies.to_le_bytes());
+        zip.extend_from_slice(&size.to_le_bytes());
+        zip.extend_from_slice(&directory_at.to_le_bytes());
+        zip.extend_from_slice(&[0, 0]);
+        let got = text_of(&zip);
+        assert_eq!(got.gap, Some(Reason::TooLarge));
+        assert!(got.text.len() <= MAX_INFLATED + 200);
+    }
 }

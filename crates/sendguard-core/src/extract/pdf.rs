@@ -22,6 +22,12 @@ use crate::draft::Reason;
 const MAX_CMAP_ENTRIES: usize = 1 << 16;
 /// Streams looked at per file.
 const MAX_STREAMS: usize = 1 << 14;
+/// How far before a stream or a font entry its object header is looked for.
+const LOOK_BACK: usize = 1024;
+/// Font and ToUnicode entries read per file (real files have dozens).
+const MAX_FONT_ENTRIES: usize = 4096;
+/// How far a `/Font << … >>` resource dictionary may reach.
+const FONT_DICTIONARY: usize = 1024;
 
 /// One ToUnicode map: source code → UTF-16 text, and the code width in bytes.
 #[derive(Debug, Default)]
@@ -37,14 +43,14 @@ impl CMap {
             out.push_str(text);
             return;
         }
-        for (low, high, base) in &self.ranges {
+        let after = self.ranges.partition_point(|(low, _, _)| *low <= code);
+        if let Some((low, high, base)) = after.checked_sub(1).map(|index| &self.ranges[index]) {
             if (*low..=*high).contains(&code) {
                 let mut units = base.clone();
                 if let Some(last) = units.last_mut() {
                     *last = last.wrapping_add(u16::try_from(code - low).unwrap_or(0));
                 }
                 out.extend(char::decode_utf16(units).map(|c| c.unwrap_or('\u{FFFD}')));
-                return;
             }
         }
     }
@@ -197,8 +203,9 @@ fn dictionary_before(content: &[u8], keyword: usize) -> Option<(&[u8], Option<u3
     if !head.ends_with(b">>") {
         return None;
     }
-    // The object header is at most a few KiB before (dictionaries are small).
-    let floor = keyword.saturating_sub(64 * 1024);
+    // The object header is at most a few KiB before (dictionaries are small); a
+    // bounded look-back keeps a file of many `>> stream` keywords linear.
+    let floor = keyword.saturating_sub(LOOK_BACK);
     let window = &content[floor..keyword];
     let obj = window
         .windows(3)
@@ -331,23 +338,26 @@ fn inflate(raw: &[u8], limit: usize) -> Vec<u8> {
 fn dictionaries(bytes: &[u8], objects_stream: Option<&[u8]>, objects: &mut Objects) {
     // Font dictionaries: each `/ToUnicode n 0 R` or `/Type0` belongs to the object it
     // stands in, found from its `obj` header (or an object stream's offsets).
-    let offsets = objects_stream
+    let mut offsets = objects_stream
         .map(object_stream_offsets)
         .unwrap_or_default();
+    offsets.sort_by_key(|(_, offset)| *offset);
     let owner = |at: usize| -> Option<u32> {
         if objects_stream.is_some() {
-            return offsets
-                .iter()
-                .rev()
-                .find(|(_, offset)| *offset <= at)
-                .map(|(number, _)| *number);
+            let after = offsets.partition_point(|(_, offset)| *offset <= at);
+            return after.checked_sub(1).map(|index| offsets[index].0);
         }
-        let floor = at.saturating_sub(4096);
+        let floor = at.saturating_sub(LOOK_BACK);
         let obj = bytes[floor..at].windows(3).rposition(|w| w == b"obj")?;
         object_number(&bytes[..floor + obj])
     };
     let mut from = 0;
+    let mut budget = MAX_FONT_ENTRIES;
     while let Some(found) = find(&bytes[from..], b"/ToUnicode") {
+        budget = match budget.checked_sub(1) {
+            Some(left) => left,
+            None => break,
+        };
         let at = from + found;
         from = at + 10;
         if let (Some(font), Some(cmap)) = (owner(at), reference_after(&bytes[from..])) {
@@ -355,7 +365,12 @@ fn dictionaries(bytes: &[u8], objects_stream: Option<&[u8]>, objects: &mut Objec
         }
     }
     let mut from = 0;
+    let mut budget = MAX_FONT_ENTRIES;
     while let Some(found) = find(&bytes[from..], b"/Type0") {
+        budget = match budget.checked_sub(1) {
+            Some(left) => left,
+            None => break,
+        };
         let at = from + found;
         from = at + 6;
         if let Some(font) = owner(at) {
@@ -363,13 +378,19 @@ fn dictionaries(bytes: &[u8], objects_stream: Option<&[u8]>, objects: &mut Objec
         }
     }
     let mut from = 0;
+    let mut budget = MAX_FONT_ENTRIES;
     while let Some(found) = find(&bytes[from..], b"/Font") {
+        budget = match budget.checked_sub(1) {
+            Some(left) => left,
+            None => break,
+        };
         let at = from + found + 5;
         from = at;
         let rest = bytes[at..].trim_ascii_start();
         if !rest.starts_with(b"<<") {
             continue;
         }
+        let rest = &rest[..rest.len().min(FONT_DICTIONARY)];
         let end = find(rest, b">>").unwrap_or(rest.len());
         let mut entries = &rest[2..end];
         while let Some(slash) = entries.iter().position(|&b| b == b'/') {
@@ -380,7 +401,11 @@ fn dictionaries(bytes: &[u8], objects_stream: Option<&[u8]>, objects: &mut Objec
             let name = entries[slash + 1..name_end].to_vec();
             entries = &entries[name_end..];
             if let Some(number) = reference_after(entries) {
+                budget = budget.saturating_sub(1);
                 objects.names.entry(name).or_insert(number);
+            }
+            if budget == 0 {
+                break;
             }
         }
     }
@@ -468,6 +493,7 @@ fn parse_cmap(data: &[u8], entries: &mut usize) -> CMap {
         }
         index += 1;
     }
+    cmap.ranges.sort_by_key(|(low, _, _)| *low);
     cmap
 }
 
@@ -612,11 +638,7 @@ fn show_text(data: &[u8], objects: &Objects, out: &mut Extraction) -> bool {
                     .iter()
                     .position(|b| !(b.is_ascii_digit() || b"-+.".contains(b)))
                     .map_or(data.len(), |at| index + at);
-                let number = std::str::from_utf8(&data[index..end])
-                    .ok()
-                    .and_then(|n| n.parse::<f32>().ok())
-                    .unwrap_or(0.0);
-                operands.push(Operand::Number(number));
+                operands.push(Operand::Number(thousandths(&data[index..end])));
                 index = end;
             }
             byte if byte.is_ascii_alphabetic() || byte == b'\'' || byte == b'"' || byte == b'*' => {
@@ -652,7 +674,7 @@ fn show_text(data: &[u8], objects: &Objects, out: &mut Extraction) -> bool {
                                     Operand::String(string) => {
                                         unreadable_font |= decode(string, font, objects, text);
                                     }
-                                    Operand::Number(n) if *n < -180.0 => text.push(' '),
+                                    Operand::Number(n) if *n < -180_000 => text.push(' '),
                                     _ => {}
                                 }
                             }
@@ -661,9 +683,9 @@ fn show_text(data: &[u8], objects: &Objects, out: &mut Extraction) -> bool {
                     b"Td" | b"TD" => {
                         let y = match operands.as_slice() {
                             [.., Operand::Number(_), Operand::Number(y)] => *y,
-                            _ => 0.0,
+                            _ => 0,
                         };
-                        text.push(if y.abs() > 0.01 { '\n' } else { '\t' });
+                        text.push(if y == 0 { '\t' } else { '\n' });
                     }
                     b"T*" | b"Tm" | b"ET" => text.push('\n'),
                     b"BI" => {
@@ -688,11 +710,49 @@ fn show_text(data: &[u8], objects: &Objects, out: &mut Extraction) -> bool {
 
 #[derive(Debug)]
 enum Operand {
-    Number(f32),
+    /// In thousandths (`-250` is -250,000): enough to tell a word gap in a `TJ`
+    /// array and a move to another line, without float parsing in the module.
+    Number(i64),
     String(Vec<u8>),
     Name(Vec<u8>),
     ArrayStart,
     Array(Vec<Operand>),
+}
+
+/// A PDF number (`12`, `-3.5`, `.25`) in thousandths; junk reads as 0.
+fn thousandths(token: &[u8]) -> i64 {
+    let (negative, digits) = match token.first() {
+        Some(b'-') => (true, &token[1..]),
+        Some(b'+') => (false, &token[1..]),
+        _ => (false, token),
+    };
+    let mut value: i64 = 0;
+    let mut scale: Option<i64> = None;
+    for &byte in digits {
+        match byte {
+            b'0'..=b'9' => match scale.as_mut() {
+                None => {
+                    value = value
+                        .saturating_mul(10)
+                        .saturating_add(i64::from(byte - b'0'))
+                }
+                Some(place) if *place > 1 => {
+                    *place /= 10;
+                    value = value.saturating_add(i64::from(byte - b'0') * *place);
+                }
+                Some(_) => {}
+            },
+            b'.' if scale.is_none() => {
+                value = value.saturating_mul(1000);
+                scale = Some(1000);
+            }
+            _ => return 0,
+        }
+    }
+    if scale.is_none() {
+        value = value.saturating_mul(1000);
+    }
+    if negative { -value } else { value }
 }
 
 fn font_named(objects: &Objects, name: &[u8]) -> Font {
@@ -889,6 +949,55 @@ pub(crate) mod tests {
             b"%PDF 1 0 obj << /Filter [/FlateDecode /DCTDecode] >> stream\nxx endstream",
         ] {
             let _ = text_of(junk);
+        }
+    }
+
+    /// Inputs shaped to make a naive reader quadratic: each must finish (in a debug
+    /// build, well under a second) and say what it could not read.
+    #[test]
+    fn hostile_repetition_stays_linear() {
+        let many_streams = [
+            &b"%PDF-1.4\n"[..],
+            &b"<< /Length 0 >> stream\n".repeat(60_000),
+        ]
+        .concat();
+        let _ = text_of(&many_streams);
+        let many_fonts = [&b"%PDF-1.4\n"[..], &b"/Font << /F1 1 0 R ".repeat(60_000)].concat();
+        let _ = text_of(&many_fonts);
+        let many_maps = [
+            &b"%PDF-1.4\n1 0 obj "[..],
+            &b"/ToUnicode 2 0 R /Type0 ".repeat(60_000),
+        ]
+        .concat();
+        let _ = text_of(&many_maps);
+        let mut cmap = b"%PDF-1.4\n2 0 obj << >>\nstream\nbegincmap ".to_vec();
+        cmap.extend(b"1 beginbfrange <0000> <0001> <0041> endbfrange ".repeat(20_000));
+        cmap.extend(b"\nendstream endobj\n3 0 obj << /Font << /F1 4 0 R >> >> endobj 4 0 obj << /Type0 /ToUnicode 2 0 R >> endobj\n5 0 obj << >>\nstream\nBT /F1 9 Tf <");
+        cmap.extend(b"0001".repeat(100_000));
+        cmap.extend(b"> Tj ET\nendstream endobj");
+        let got = text_of(&cmap);
+        assert_eq!(got.text.chars().filter(|&c| c == 'B').count(), 100_000);
+        let nested = [
+            &b"%PDF-1.4\n1 0 obj << >>\nstream\nBT "[..],
+            &b"[".repeat(200_000),
+            b" TJ ET\nendstream",
+        ]
+        .concat();
+        let _ = text_of(&nested);
+    }
+
+    #[test]
+    fn numbers_in_thousandths() {
+        for (token, want) in [
+            ("12", 12_000),
+            ("-250", -250_000),
+            ("-3.5", -3_500),
+            (".25", 250),
+            ("+0.0125", 12),
+            ("1-2", 0),
+            ("99999999999999999999999", i64::MAX),
+        ] {
+            assert_eq!(thousandths(token.as_bytes()), want, "{token}");
         }
     }
 }
