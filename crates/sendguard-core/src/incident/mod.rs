@@ -127,7 +127,7 @@ pub struct DisclosedData {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IdentifierCount {
     /// `iban`, `card`, `tax-id`, `pension-number`, `health-insurance-number`,
-    /// `id-document`.
+    /// `id-document`, `date-of-birth`.
     pub kind: &'static str,
     /// Distinct values.
     pub count: usize,
@@ -223,6 +223,7 @@ fn identifier_kind(identifier: Identifier) -> &'static str {
         Identifier::PensionNumber => "pension-number",
         Identifier::HealthInsuranceNumber => "health-insurance-number",
         Identifier::IdDocument => "id-document",
+        Identifier::DateOfBirth => "date-of-birth",
     }
 }
 
@@ -298,7 +299,11 @@ impl Incident {
             external_organizations: external
                 .iter()
                 .filter(|r| !r.freemail)
-                .filter_map(|r| r.organization.as_ref().map(crate::domain::DomainName::as_str))
+                .filter_map(|r| {
+                    r.organization
+                        .as_ref()
+                        .map(crate::domain::DomainName::as_str)
+                })
                 .collect::<BTreeSet<_>>()
                 .len(),
             private_mailboxes: external.iter().filter(|r| r.freemail).count(),
