@@ -122,8 +122,7 @@ fn pdf(text_bytes: usize, deflate: bool) -> Vec<u8> {
     let mut out = b"%PDF-1.7\n1 0 obj << /Font << /F1 2 0 R >> >> endobj\n2 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n".to_vec();
     let rows = rows_for(text_bytes);
     let per_page = 60;
-    let mut object = 3;
-    for page in 0..rows.div_ceil(per_page) {
+    for (object, page) in (3..).zip(0..rows.div_ceil(per_page)) {
         let mut content = String::from("BT /F1 9 Tf 40 800 Td 12 TL\n");
         for i in page * per_page..((page + 1) * per_page).min(rows) {
             let cells = row(i);
@@ -151,7 +150,6 @@ fn pdf(text_bytes: usize, deflate: bool) -> Vec<u8> {
         );
         out.extend_from_slice(&data);
         out.extend_from_slice(b"\nendstream\nendobj\n");
-        object += 1;
     }
     out.extend_from_slice(b"trailer << /Root 1 0 R >>\n%%EOF\n");
     out

@@ -734,7 +734,7 @@ fn thousandths(token: &[u8]) -> i64 {
                 None => {
                     value = value
                         .saturating_mul(10)
-                        .saturating_add(i64::from(byte - b'0'))
+                        .saturating_add(i64::from(byte - b'0'));
                 }
                 Some(place) if *place > 1 => {
                     *place /= 10;
