@@ -623,6 +623,32 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn hostile_headers_and_ten_thousand_recipients() {
+        let long = "9".repeat(10_000);
+        for date in [
+            long.as_str(),
+            "Tue, 99999999999999999999 Dec 2026 08:15:00 +0100",
+            "1 Dec 9223372036854775807 08:15:00 +0100",
+            "1 Dec 2026 99999999999:15:00 +9999",
+            "((((((((((((",
+            "1 Dec 2026 08:15:00 ö",
+        ] {
+            let found = incident(&format!("To: a@b.example\r\nDate: {date}"), "x");
+            assert_eq!(found.date_header, "unreadable", "{date}");
+        }
+        let id = format!("Message-ID: <{}\u{202E}@x>", "a".repeat(5000));
+        let found = incident(&format!("To: a@b.example\r\n{id}"), "x");
+        assert!(found.message_id.as_ref().unwrap().chars().count() <= 300);
+        let cc: Vec<String> = (0..10_000).map(|i| format!("p{i}@org{i}.example")).collect();
+        let started = std::time::Instant::now();
+        let found = incident(&format!("Cc: {}", cc.join(",\r\n ")), "x");
+        assert_eq!(found.recipients.disclosed_addresses, 10_000);
+        let papers = found.documents(crate::Lang::En);
+        assert_eq!(papers.recall_eml.matches("@org").count(), 10_000);
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    }
+
+    #[test]
     fn bad_input_is_an_error_not_a_panic() {
         assert!(Incident::from_eml(b"", NOTICED, &Policy::default()).is_err());
         assert!(Incident::from_eml(b"\x00\x01garbage", NOTICED, &Policy::default()).is_err());
