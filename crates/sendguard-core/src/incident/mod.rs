@@ -298,7 +298,11 @@ impl Incident {
             external_organizations: external
                 .iter()
                 .filter(|r| !r.freemail)
-                .filter_map(|r| r.organization.as_ref().map(crate::domain::DomainName::as_str))
+                .filter_map(|r| {
+                    r.organization
+                        .as_ref()
+                        .map(crate::domain::DomainName::as_str)
+                })
                 .collect::<BTreeSet<_>>()
                 .len(),
             private_mailboxes: external.iter().filter(|r| r.freemail).count(),
@@ -491,7 +495,24 @@ fn assessment(
         ("external-recipients", recipients.external > 0, Risk::Low),
         ("internal-only", recipients.external == 0, Risk::Low),
     ];
-    let applying: Vec<_> = table.iter().filter(|(_, applies, _)| *applies).collect();
+    // A reason says each thing once: the weaker form goes when a stronger one applies.
+    const SUBSUMED: [(&str, &[&str]); 3] = [
+        ("bank-details", &["bank-details-list"]),
+        ("people-in-content", &["many-people-in-content"]),
+        (
+            "addresses-disclosed",
+            &["many-addresses-disclosed", "private-addresses-disclosed"],
+        ),
+    ];
+    let applies = |id: &str| table.iter().any(|(other, on, _)| *other == id && *on);
+    let applying: Vec<_> = table
+        .iter()
+        .filter(|(id, on, _)| {
+            *on && !SUBSUMED
+                .iter()
+                .any(|(weaker, stronger)| weaker == id && stronger.iter().any(|s| applies(s)))
+        })
+        .collect();
     let risk = applying
         .iter()
         .map(|(_, _, risk)| *risk)
@@ -555,11 +576,7 @@ pub(super) mod tests {
         assert_eq!(found.assessment.inform_data_subjects, "likely-not-required");
         assert_eq!(
             found.assessment.reasons,
-            [
-                "private-addresses-disclosed",
-                "addresses-disclosed",
-                "external-recipients"
-            ]
+            ["private-addresses-disclosed", "external-recipients"]
         );
         // The follow-up mail goes to everyone but the sender.
         assert_eq!(found.recipient_addresses.len(), 5);
@@ -639,7 +656,9 @@ pub(super) mod tests {
         let id = format!("Message-ID: <{}\u{202E}@x>", "a".repeat(5000));
         let found = incident(&format!("To: a@b.example\r\n{id}"), "x");
         assert!(found.message_id.as_ref().unwrap().chars().count() <= 300);
-        let cc: Vec<String> = (0..10_000).map(|i| format!("p{i}@org{i}.example")).collect();
+        let cc: Vec<String> = (0..10_000)
+            .map(|i| format!("p{i}@org{i}.example"))
+            .collect();
         let started = std::time::Instant::now();
         let found = incident(&format!("Cc: {}", cc.join(",\r\n ")), "x");
         assert_eq!(found.recipients.disclosed_addresses, 10_000);
