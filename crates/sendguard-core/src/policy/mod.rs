@@ -286,7 +286,8 @@ impl Default for Policy {
             internal_domains: DomainSet::default(),
             trusted_domains: DomainSet::default(),
             freemail_domains: DomainSet::default(),
-            bcc_mailing_from: crate::rules::DEFAULT_BCC_MAILING_FROM,
+            // Ten people in Bcc are a mailing; personal mail rarely hides that many.
+            bcc_mailing_from: 10,
             tenant_suffixes: DomainSet::default(),
             blocked_domains: DomainSet::default(),
             severity: Severities::default(),
