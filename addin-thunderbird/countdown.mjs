@@ -60,6 +60,16 @@ function show(view) {
   $("hint").textContent = t("thunderbird.countdown.hint");
   $("stop").textContent = t("thunderbird.countdown.stop");
   $("send-now").textContent = t("thunderbird.countdown.send-now");
+  // The site's incident page (next to an https policy URL), in the default browser.
+  $("incident").hidden = !view.incident_url;
+  if (view.incident_url) {
+    $("incident-link").href = view.incident_url;
+    $("incident-link").textContent = t("thunderbird.incident.link");
+    $("incident-link").onclick = (event) => {
+      event.preventDefault();
+      messenger.windows?.openDefaultBrowser?.(view.incident_url);
+    };
+  }
   $("stop").onclick = () => choose("back");
   $("send-now").onclick = () => choose("send-now");
   const tick = () => {

@@ -449,10 +449,12 @@ export class SendGuard {
     const lang = await this.lang();
     if (!session) return { mode: "gone", lang };
     if (session.mode === "error") return { mode: "error", lang, error: session.error };
-    if (session.mode === "countdown") {
-      return { mode: "countdown", lang, until: session.until, now: this.now(), delay: session.report.delay };
-    }
     const settings = await readSettings(this.messenger.storage.managed);
+    if (session.mode === "countdown") {
+      // Within the delay window: where to go if the mail should not have gone out.
+      const incident_url = incidentUrlFor(settings.url);
+      return { mode: "countdown", lang, until: session.until, now: this.now(), delay: session.report.delay, incident_url };
+    }
     return {
       mode: "report",
       lang,

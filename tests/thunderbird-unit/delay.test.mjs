@@ -18,14 +18,16 @@ const INTERNAL = { ...EXTERNAL, to: ["Bob <bob@example.com>"] };
 const FIVE = { ...EXTERNAL, to: Array.from({ length: 5 }, (_, i) => `P${i} <p${i}@org${i}.example>`) };
 
 /** A guard with a clock the test moves, and the `later` timers it collects. */
-function setup(policy) {
-  const messenger = fakeMessenger({ managed: { policy } });
+function setup(policy, { policyUrl } = {}) {
+  // IT's policy inline in policies.json, or at a policy URL (answered by `fetchText`).
+  const messenger = fakeMessenger({ managed: policyUrl ? { policy_url: policyUrl } : { policy } });
   const clock = { now: 1_000_000 };
   const timers = [];
   const guard = new SendGuard({
     messenger,
     loadCheckerModule: loadChecker,
-    fetchText: async () => {
+    fetchText: async (url) => {
+      if (url === policyUrl) return JSON.stringify(policy);
       throw new Error("no network in unit tests");
     },
     loadCatalogue,
@@ -107,6 +109,15 @@ test("Send now sends at once; the background's timer alone sends when the page c
   for (const { callback } of timer.timers) await callback();
   assert.deepEqual(timer.messenger.compose.sent, [TAB.id]);
   assert.deepEqual(await timer.guard.onBeforeSend(TAB, EXTERNAL), {});
+});
+
+test("the countdown links the incident page next to an https policy URL, and only there", async () => {
+  const inline = setup({ delay: { seconds: 60 } });
+  const held = await sendHeld(inline.guard, inline.messenger, EXTERNAL);
+  assert.equal((await view(inline.guard, held)).incident_url, null, "an inline policy has no server");
+  const served = setup({ delay: { seconds: 60 } }, { policyUrl: "https://sendguard.corp.example/policy.json" });
+  const session = await sendHeld(served.guard, served.messenger, EXTERNAL);
+  assert.equal((await view(served.guard, session)).incident_url, "https://sendguard.corp.example/incident.html");
 });
 
 test("internal mail is not held unless the policy says always; no delay without a policy", async () => {
