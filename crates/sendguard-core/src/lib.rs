@@ -29,6 +29,7 @@ mod domain;
 mod draft;
 mod eml;
 mod error;
+mod expecting;
 mod extract;
 mod files;
 mod fix;
