@@ -436,6 +436,13 @@ test("policy editor: no choice is cut off and nothing scrolls sideways, on a des
       });
       assert.ok((await page.locator("#policy-form select").count()) > 5, "the form has its selects");
       problems.push(...found.map((problem) => `${lang}, ${width} px: ${problem}`));
+      if (width === 1280) {
+        // Every rule is named by its title in the page's language, not by its id.
+        const labels = (await page.locator("#policy-severity label").allTextContents()).map((text) => text.trim());
+        assert.ok(labels.length >= 16, labels.join(" | "));
+        assert.deepEqual(labels.filter((text) => /^[a-z]+(-[a-z]+)+$/.test(text)), [], `${lang}: rule ids as labels`);
+        assert.ok(labels.includes(lang === "de" ? "Verwechselbare Domain" : "Look-alike domain"), labels.join(" | "));
+      }
       if (width === 360) await screenshot(page, `policy-${lang}-narrow`);
       checkRequests();
       await context.close();

@@ -70,12 +70,50 @@ pub(crate) fn build() -> Result<(), String> {
             let html = render(&layout, &page).map_err(|e| format!("www/{LAYOUT}: {e}"))?;
             std::fs::write(&target, html).map_err(|e| format!("cannot write {target:?}: {e}"))?;
             pages += 1;
+        } else if relative == Path::new("messages.json") {
+            let catalogue = site_catalogue(&file, &root.join(CORE_CATALOGUE))?;
+            std::fs::write(&target, catalogue)
+                .map_err(|e| format!("cannot write {target:?}: {e}"))?;
         } else {
             std::fs::copy(&file, &target).map_err(|e| format!("cannot copy {file:?}: {e}"))?;
         }
     }
     eprintln!("site: {pages} pages rendered into dist/www/");
     Ok(())
+}
+
+/// The core's catalogue, which names the rules.
+const CORE_CATALOGUE: &str = "crates/sendguard-core/messages.json";
+
+/// The site's catalogue plus each rule's title and reason (`rule.<id>.title`,
+/// `rule.<id>.why`) from the core's, so the policy editor names the rules as the reports
+/// do, in every language, without a second copy of those texts.
+fn site_catalogue(site: &Path, core: &Path) -> Result<String, String> {
+    let read = |path: &Path| -> Result<serde_json::Value, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let (mut catalogue, core_catalogue) = (read(site)?, read(core)?);
+    let languages = catalogue
+        .as_object_mut()
+        .ok_or_else(|| format!("{}: not an object of languages", site.display()))?;
+    for (lang, messages) in languages.iter_mut() {
+        let from_core = core_catalogue
+            .get(lang)
+            .and_then(serde_json::Value::as_object);
+        let (Some(messages), Some(from_core)) = (messages.as_object_mut(), from_core) else {
+            return Err(format!("no `{lang}` messages in {}", core.display()));
+        };
+        for (key, text) in from_core {
+            let rest = key.strip_prefix("rule.").unwrap_or_default();
+            let id = rest.strip_suffix(".title").or(rest.strip_suffix(".why"));
+            if id.is_some_and(|id| !id.is_empty() && !id.contains('.')) {
+                messages.insert(key.clone(), text.clone());
+            }
+        }
+    }
+    serde_json::to_string_pretty(&catalogue).map_err(|e| e.to_string())
 }
 
 fn files_under(dir: &Path) -> Result<Vec<PathBuf>, String> {
