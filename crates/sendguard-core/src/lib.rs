@@ -25,6 +25,7 @@
 mod registry;
 
 mod address;
+mod cfb;
 mod domain;
 mod draft;
 mod eml;
@@ -42,6 +43,7 @@ mod lookalike;
 mod message_prefixes;
 mod messages;
 mod mime;
+mod msg;
 mod personal_data;
 mod policy;
 mod recipients;
@@ -64,6 +66,7 @@ pub use error::{InputError, InputErrorKind};
 pub use files::{ListedFile, list_files};
 pub use fix::{Applied, Export, FixError, apply};
 pub use messages::{Lang, Text};
+pub use msg::looks_like_msg;
 pub use policy::{
     DomainSet, FailMode, OwnIdentifier, PersonalData, Policy, PolicyError, PolicyErrorKind,
     RecipientSeverities, Severities, default_policy_json,
