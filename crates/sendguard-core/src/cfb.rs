@@ -230,7 +230,9 @@ impl<'a> Cfb<'a> {
             let start = entry.start;
             let sectors =
                 self.chain(&self.mini_fat, start, Some(entry.size), MINI_SECTOR, &what)?;
-            let mut out = Vec::with_capacity(entry.size as usize);
+            // Under the 4 KiB cutoff: fits any usize.
+            let size = usize::try_from(entry.size).unwrap_or(0);
+            let mut out = Vec::with_capacity(size);
             for sector in sectors {
                 let from = sector as usize * MINI_SECTOR;
                 let Some(piece) = self.mini_stream.get(from..from + MINI_SECTOR) else {
@@ -242,7 +244,7 @@ impl<'a> Cfb<'a> {
                 };
                 out.extend_from_slice(piece);
             }
-            out.truncate(entry.size as usize);
+            out.truncate(size);
             Ok(out)
         } else {
             self.chain_bytes(&self.fat, entry.start, Some(entry.size), &what)
@@ -455,7 +457,7 @@ impl<'a> Cfb<'a> {
                     ),
                 ));
             }
-            out.truncate(size as usize);
+            out.truncate(usize::try_from(size).unwrap_or(usize::MAX));
         }
         Ok(out)
     }
@@ -472,7 +474,8 @@ impl<'a> Cfb<'a> {
         unit: usize,
         what: &str,
     ) -> Result<Vec<u32>, CfbError> {
-        let needed = size.map(|size| size.div_ceil(unit as u64) as usize);
+        let needed =
+            size.map(|size| usize::try_from(size.div_ceil(unit as u64)).unwrap_or(usize::MAX));
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut sector = start;
@@ -530,6 +533,7 @@ fn words(bytes: &[u8]) -> Vec<u32> {
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation)] // test files of a few KiB: every count fits
 pub(crate) mod tests {
     use super::*;
 
@@ -730,7 +734,7 @@ pub(crate) mod tests {
         assert!(cfb.stream(folder).is_err());
     }
 
-    fn sector_of(file: &[u8], n: usize) -> usize {
+    fn sector_of(n: usize) -> usize {
         (n + 1) * 512
     }
 
@@ -741,7 +745,7 @@ pub(crate) mod tests {
     /// The directory entry `index`'s byte offset in a file from [`write`].
     fn entry_at(file: &[u8], index: usize) -> usize {
         let fat_sectors = u32_at(file, 0x2C).unwrap() as usize;
-        sector_of(file, fat_sectors) + index * ENTRY_BYTES
+        sector_of(fat_sectors) + index * ENTRY_BYTES
     }
 
     #[test]
