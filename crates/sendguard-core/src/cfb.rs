@@ -234,8 +234,14 @@ impl<'a> Cfb<'a> {
             let size = usize::try_from(entry.size).unwrap_or(0);
             let mut out = Vec::with_capacity(size);
             for sector in sectors {
-                let from = sector as usize * MINI_SECTOR;
-                let Some(piece) = self.mini_stream.get(from..from + MINI_SECTOR) else {
+                let piece = (sector as usize).checked_mul(MINI_SECTOR).and_then(|from| {
+                    // A mini stream cut short still gives what it holds.
+                    let to = from.checked_add(MINI_SECTOR)?.min(self.mini_stream.len());
+                    self.mini_stream
+                        .get(from..to)
+                        .filter(|piece| !piece.is_empty())
+                });
+                let Some(piece) = piece else {
                     return Err(CfbError::new(
                         CfbErrorKind::OutOfRange,
                         Some(entry.at),
@@ -243,6 +249,16 @@ impl<'a> Cfb<'a> {
                     ));
                 };
                 out.extend_from_slice(piece);
+            }
+            if out.len() < size {
+                return Err(CfbError::new(
+                    CfbErrorKind::Truncated,
+                    Some(entry.at),
+                    format!(
+                        "{what} declares {size} bytes; the mini stream holds {}",
+                        out.len()
+                    ),
+                ));
             }
             out.truncate(size);
             Ok(out)
@@ -252,7 +268,9 @@ impl<'a> Cfb<'a> {
     }
 
     fn sector(&self, sector: u32) -> Option<&'a [u8]> {
-        let from = (sector as usize + 1).checked_mul(self.sector_size)?;
+        let from = (sector as usize)
+            .checked_add(1)?
+            .checked_mul(self.sector_size)?;
         let to = from.checked_add(self.sector_size)?.min(self.bytes.len());
         self.bytes.get(from..to).filter(|piece| !piece.is_empty())
     }
