@@ -69,8 +69,26 @@ function show(view) {
   // bar), so the prompt is next to "Send anyway".
   const bar = $("report").querySelector(".sg-actions");
   if (bar && !$("override").hidden) bar.before($("override"));
+  showIncidentLink(view);
   if (status) $("status").focus();
   setState("ready");
+}
+
+/**
+ * Next to "Send anyway": where to go if the mail should not have gone out. The site's
+ * incident page opens in the default browser (it reads the sent .eml there, locally).
+ */
+function showIncidentLink(view) {
+  const url = view.actions.send_anyway ? view.incident_url : null;
+  $("incident").hidden = !url;
+  if (!url) return;
+  const link = $("incident-link");
+  link.href = url;
+  link.textContent = t("thunderbird.incident.link");
+  link.onclick = (event) => {
+    event.preventDefault();
+    messenger.windows?.openDefaultBrowser?.(url);
+  };
 }
 
 /** What happened last, in words: the fix's outcome first, then what is left. */

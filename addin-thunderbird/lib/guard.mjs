@@ -367,6 +367,7 @@ export class SendGuard {
     const lang = await this.lang();
     if (!session) return { mode: "gone", lang };
     if (session.mode === "error") return { mode: "error", lang, error: session.error };
+    const settings = await readSettings(this.messenger.storage.managed);
     return {
       mode: "report",
       lang,
@@ -374,6 +375,7 @@ export class SendGuard {
       status: session.status,
       actions: actions(session),
       outcomes: await this.outcomes(session),
+      incident_url: incidentUrlFor(settings.url),
     };
   }
 
@@ -599,6 +601,18 @@ function revive(stored) {
 function newId() {
   if (globalThis.crypto?.randomUUID) return globalThis.crypto.randomUUID();
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/**
+ * The site's "Sent by mistake? What now" page on the server that hands out the policy:
+ * `https://host/prefix/policy.json` → `https://host/prefix/incident.html`; null without
+ * an https policy URL (a policy set inline names no server).
+ */
+export function incidentUrlFor(policyUrl) {
+  const match = /^(https:\/\/[^/?#]+)(\/[^?#]*)?/i.exec(String(policyUrl || ""));
+  if (!match) return null;
+  const path = match[2] || "/";
+  return `${match[1]}${path.slice(0, path.lastIndexOf("/"))}/incident.html`;
 }
 
 /** What the dialog offers beside the report's fix buttons. */

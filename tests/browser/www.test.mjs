@@ -597,6 +597,73 @@ test("playground: an Outlook .msg is read like its .eml twin (recipients, attach
   await context.close();
 });
 
+test("incident page: the same register entry as `sendguard incident`, nothing leaves the browser", async () => {
+  const { context, page, checkRequests } = await openPage();
+  const requests = [];
+  page.on("request", (request) => requests.push({ method: request.method(), url: request.url(), body: request.postData() }));
+  await page.goto(`${origin}/incident.html`);
+  await page.locator("#incident-form[data-ready='true']").waitFor();
+  await page.locator("#noticed").fill("2026-12-01T09:00");
+  await page.locator("#noticed").dispatchEvent("change");
+  const eml = newsletterEml();
+  await dropFile(page, "newsletter.eml", Buffer.from(eml));
+  await page.locator("#incident-form[data-risk]").waitFor();
+  const noticed = await page.locator("#incident-form").getAttribute("data-noticed");
+  assert.match(noticed, /^2026-12-01T\d\d:00:00Z$/);
+  const shown = JSON.parse(await page.locator("#paper-register-json .paper-text").textContent());
+  const file = join(ARTIFACTS, "incident-newsletter.eml");
+  writeFileSync(file, eml);
+  const cli = spawnSync(sendguard, ["incident", "--noticed", noticed, "--format", "json", file], { encoding: "utf8" });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.deepEqual(shown, JSON.parse(cli.stdout), "the page and the CLI disagree on the register entry");
+  assert.equal(shown.recipients.disclosed_addresses, 800);
+  assert.equal(await page.locator("#incident-form").getAttribute("data-risk"), "medium");
+  assert.match(await page.locator("#status").textContent(), /notified within 72 hours/);
+  // The follow-up mail: all 800 in Bcc, none visible.
+  const recall = await page.locator("#paper-recall .paper-text").textContent();
+  assert.match(recall, /^Bcc: kontakt@partner001\.example,$/m);
+  assert.equal((recall.match(/kontakt@partner\d{3}\.example/g) ?? []).length, 800);
+  assert.doesNotMatch(recall, /^(To|Cc):.*partner/m);
+  // Downloads come from the page itself (a blob), not from a server.
+  await page.locator("#paper-register-json summary").click();
+  const [saved] = await Promise.all([
+    page.waitForEvent("download"),
+    page.locator("#paper-register-json button", { hasText: "register.json" }).click(),
+  ]);
+  assert.equal(saved.suggestedFilename(), "register.json");
+  assert.deepEqual(JSON.parse(readFileSync(await saved.path(), "utf8")), shown);
+  // German papers from the same core after the switch.
+  await page.getByRole("button", { name: "DE" }).click();
+  await page.waitForFunction(() => /Aufsichtsbehörde/.test(document.getElementById("status").textContent));
+  assert.match(await page.locator("#paper-authority .paper-text").textContent(), /Art\. 33 Abs\. 3 lit\. a/);
+  // The network log: only the page's own files, fetched with GET, no body.
+  checkRequests();
+  const own = requests.filter((r) => !r.url.startsWith("blob:"));
+  assert.ok(own.length > 0);
+  for (const request of own) {
+    assert.equal(request.method, "GET", request.url);
+    assert.equal(request.body, null, request.url);
+    assert.match(new URL(request.url).pathname, /^\/(incident\.html|[\w/.-]+\.(mjs|css|json|svg|wasm))$/, request.url);
+    assert.ok(!new URL(request.url).pathname.endsWith("policy.json"), "the incident page needs no policy");
+  }
+  await context.close();
+});
+
+for (const colorScheme of ["light", "dark"]) {
+  test(`axe-core, ${colorScheme}: the incident page empty and with papers, 0 violations`, async () => {
+    const { context, page, checkRequests } = await openPage({ colorScheme });
+    await page.goto(`${origin}/incident.html`);
+    await page.locator("#incident-form[data-ready='true']").waitFor();
+    await assertAccessible(page, `/incident.html empty (${colorScheme})`);
+    await dropFile(page, "newsletter.eml", Buffer.from(newsletterEml()));
+    await page.locator("#incident-form[data-risk]").waitFor();
+    await page.locator("#paper-recall summary").click();
+    await assertAccessible(page, `/incident.html assessed (${colorScheme})`);
+    checkRequests();
+    await context.close();
+  });
+}
+
 for (const colorScheme of ["light", "dark"]) {
   test(`axe-core, ${colorScheme}: every page and the report view, 0 violations`, async () => {
     const { context, page, checkRequests } = await openPage({ colorScheme });

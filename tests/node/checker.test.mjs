@@ -267,7 +267,7 @@ test("the checker module exports the ABI and nothing of the site's", () => {
   for (const name of ["memory", "sg_alloc", "sg_free", "sg_new", "sg_check", "sg_apply", "sg_parse_addresses", "sg_output_ptr", "sg_output_len", "sg_last_panic"]) {
     assert.ok(names.includes(name), name);
   }
-  for (const name of ["sg_check_eml", "sg_draft_from_eml"]) assert.ok(!names.includes(name), name);
+  for (const name of ["sg_check_eml", "sg_draft_from_eml", "sg_incident"]) assert.ok(!names.includes(name), name);
 });
 
 test("an unknown engine is an error", async () => {

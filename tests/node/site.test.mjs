@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { DIST, corpusCases, emlToDraft } from "./support.mjs";
 
-const { parseEml } = await import(`${DIST}/sendguard-checker-site.mjs`);
+const { parseEml, assessIncident } = await import(`${DIST}/sendguard-checker-site.mjs`);
 const { createChecker } = await import(`${DIST}/sendguard-checker.mjs`);
 
 test("parseEml reads every corpus .eml as the core does (drafts and errors)", async () => {
@@ -30,6 +30,25 @@ test("parseEml reads every corpus .eml as the core does (drafts and errors)", as
     drafts += 1;
   }
   assert.ok(drafts >= 20, `only ${drafts} corpus drafts`);
+});
+
+test("assessIncident gives the reviewed register entry of every corpus .eml (default policy)", async () => {
+  let compared = 0;
+  for (const c of corpusCases()) {
+    if (c.policy) continue; // the page runs under the default policy
+    const golden = JSON.parse(readFileSync(c.eml.replace(/([^/]+)\.eml$/, "incident/$1.json"), "utf8"));
+    const bytes = readFileSync(c.eml);
+    if ("error" in golden) {
+      await assert.rejects(assessIncident(bytes, { noticed: "2026-12-01T09:00Z" }), (error) => error.message === golden.error);
+      continue;
+    }
+    const { register, papers } = await assessIncident(bytes, { noticed: "2026-12-01T09:00Z", lang: "de" });
+    assert.deepEqual({ ...register, checker_version: "(any)" }, golden, c.name);
+    assert.match(papers.register_markdown, /Art\. 33 Abs\. 5 DSGVO/, c.name);
+    compared += 1;
+  }
+  assert.ok(compared >= 25, `only ${compared} corpus cases compared`);
+  await assert.rejects(assessIncident("To: a@b.example\r\n\r\nx", { noticed: "tomorrow" }), /noticed/);
 });
 
 test("parseEml takes bytes, buffers and text; its draft goes straight into check", async () => {

@@ -56,12 +56,13 @@ after(async () => {
 });
 
 /** A guard with the real checker; Send clicked on `details`; the dialog's page opened. */
-async function openDialog({ lang = "en", scheme = "light", fields, attachments = [] }) {
-  const messenger = fakeMessenger({ uiLanguage: lang === "de" ? "de-DE" : "en-US", attachments });
+async function openDialog({ lang = "en", scheme = "light", fields, attachments = [], managed }) {
+  const messenger = fakeMessenger({ uiLanguage: lang === "de" ? "de-DE" : "en-US", attachments, managed });
   const guard = new SendGuard({
     messenger,
     loadCheckerModule: loadChecker,
     fetchText: async () => {
+      if (managed) return "{}";
       throw new Error("no network in unit tests");
     },
     loadCatalogue,
@@ -185,3 +186,19 @@ for (const scheme of ["light", "dark"]) {
     });
   }
 }
+
+test("next to “Send anyway”: a “Sent by mistake? What now” link to the policy server's incident page", async () => {
+  const { page, context, problems } = await openDialog({
+    fields: { cc: partners(6) },
+    managed: { policy_url: "https://sendguard.corp.example/policy.json" },
+  });
+  try {
+    const link = page.locator("#incident-link");
+    assert.equal(await link.textContent(), "Sent by mistake? What now");
+    assert.equal(await link.getAttribute("href"), "https://sendguard.corp.example/incident.html");
+    assert.equal(await page.locator("button[data-action='send-anyway']").count(), 1);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -355,3 +355,21 @@ test("German UI gets German reports", async () => {
   const { session } = await clickSend(guard, messenger, details({ cc: many(40) }));
   assert.equal((await view(guard, session)).lang, "de");
 });
+
+test("“Sent by mistake? What now”: the dialog gets the incident page of the policy's server, never a made-up one", async () => {
+  const { incidentUrlFor } = await import(new URL("lib/guard.mjs", ADDON));
+  assert.equal(incidentUrlFor("https://sendguard.corp.example/policy.json"), "https://sendguard.corp.example/incident.html");
+  assert.equal(incidentUrlFor("https://corp.example/it/sendguard/policy.json?v=2"), "https://corp.example/it/sendguard/incident.html");
+  for (const none of [null, "", "http://corp.example/policy.json", "javascript:alert(1)", "file:///etc/policy.json"]) {
+    assert.equal(incidentUrlFor(none), null, String(none));
+  }
+  // With a policy server: the view carries its page; without one: no link.
+  const served = setup({ managed: { policy_url: "https://sendguard.corp.example/policy.json" }, fetchText: async () => "{}" });
+  const { session } = await clickSend(served.guard, served.messenger, details({ cc: many(6) }));
+  const shown = await view(served.guard, session);
+  assert.equal(shown.actions.send_anyway, true);
+  assert.equal(shown.incident_url, "https://sendguard.corp.example/incident.html");
+  const inline = setup();
+  const second = await clickSend(inline.guard, inline.messenger, details({ cc: many(6) }));
+  assert.equal((await view(inline.guard, second.session)).incident_url, null);
+});

@@ -16,7 +16,7 @@
 //! title-key: www.playground.title
 //! title: Playground · sendguard
 //! description: …            (optional)
-//! section: playground       (home, playground, policy or docs: marks the nav link)
+//! section: playground       (home, playground, policy, incident or docs: marks the nav link)
 //! head: <script type="module" src="/playground.mjs"></script>   (repeatable)
 //! -->
 //! <h1 …>…</h1>
@@ -31,7 +31,7 @@ use crate::run;
 const LAYOUT: &str = "_layout.html";
 
 /// The navigation links the layout can mark as the current page.
-const SECTIONS: &[&str] = &["home", "playground", "policy", "docs"];
+const SECTIONS: &[&str] = &["home", "playground", "policy", "incident", "docs"];
 
 /// One page's front matter and content.
 #[derive(Debug, Default, PartialEq)]

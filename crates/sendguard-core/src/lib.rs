@@ -34,6 +34,7 @@ mod files;
 mod fix;
 #[cfg(test)]
 mod front_coding;
+mod incident;
 mod json;
 mod limits;
 mod lists;
@@ -65,6 +66,10 @@ pub use draft::{
 pub use error::{InputError, InputErrorKind};
 pub use files::{ListedFile, list_files};
 pub use fix::{Applied, Export, FixError, apply};
+pub use incident::{
+    Assessment, AttachmentFacts, CategoryPlaces, DisclosedData, Documents, IdentifierCount,
+    Incident, PeopleList, Recipients, Risk, parse_noticed,
+};
 pub use messages::{Lang, Text};
 pub use msg::looks_like_msg;
 pub use policy::{

@@ -35,3 +35,17 @@ export async function parseEml(eml) {
   if (engine === null) engine = new Engine("wasm", await instantiator(), null, ".eml parser");
   return JSON.parse(engine.call("sg_draft_from_eml", [bytes]));
 }
+
+/**
+ * After a mistake: what a sent message (`.eml` bytes or text) disclosed, a first
+ * assessment and its papers, as `sendguard incident` makes them. `noticed` is when the
+ * company noticed (`2026-12-01T09:00Z`; the 72-hour clock starts there), `lang` "en" or
+ * "de". Resolves to `{register, papers}`; rejects with kind "draft" on a file or option
+ * it cannot use.
+ */
+export async function assessIncident(eml, { noticed, lang = "en" } = {}) {
+  const bytes = asBytes(eml);
+  if (engine === null) engine = new Engine("wasm", await instantiator(), null, ".eml parser");
+  const options = JSON.stringify({ noticed, lang });
+  return JSON.parse(engine.call("sg_incident", [bytes, options]));
+}

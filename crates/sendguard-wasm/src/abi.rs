@@ -9,7 +9,8 @@
 //! 2. `sg_new(ptr, len)` (policy), `sg_check(ptr, len)`, `sg_check_eml(ptr, len)`,
 //!    `sg_apply(draft_ptr, draft_len, fix_ptr, fix_len)`, `sg_parse_addresses(ptr, len)`,
 //!    `sg_version()`, `sg_default_policy()`, `sg_last_panic()`, and in the site module
-//!    `sg_draft_from_eml(ptr, len)` → status: [`STATUS_OK`] (the output is the result),
+//!    `sg_draft_from_eml(ptr, len)` and `sg_incident(eml_ptr, eml_len, options_ptr,
+//!    options_len)` → status: [`STATUS_OK`] (the output is the result),
 //!    [`STATUS_FAILED`] (the output is the failure as JSON, `{kind, reason?, message,
 //!    line?, column?}`, see [`crate::Failure::to_json`]) or [`STATUS_NONE`].
 //! 3. `sg_output_ptr()` / `sg_output_len()`: the call's output, valid until the next call.
@@ -231,6 +232,30 @@ pub unsafe extern "C" fn sg_draft_from_eml(ptr: *const u8, len: usize) -> u32 {
     let bytes = unsafe { input(ptr, len) };
     reserve_for(len);
     finish(crate::draft_json_from_eml(bytes))
+}
+
+/// After a mistake (the site module): assesses a sent message (`.eml` bytes) with
+/// options as JSON (`{"noticed": "2026-12-01T09:00Z", "lang": "de"}`); output:
+/// `{"register": …, "papers": …}`, see `sendguard_core::Incident`.
+///
+/// # Safety
+/// Both pointer/length pairs must come from [`sg_alloc`] (or have length 0).
+#[cfg(feature = "site")]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sg_incident(
+    eml_ptr: *const u8,
+    eml_len: usize,
+    options_ptr: *const u8,
+    options_len: usize,
+) -> u32 {
+    crate::record_panics();
+    // SAFETY: forwarded contract.
+    let (eml, options) = unsafe { (input(eml_ptr, eml_len), input(options_ptr, options_len)) };
+    reserve_for(eml_len);
+    finish(
+        input_str(options, FailureKind::Draft)
+            .and_then(|options| crate::incident_json(eml, options)),
+    )
 }
 
 /// Output: the checker's version.

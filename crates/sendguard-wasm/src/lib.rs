@@ -23,6 +23,8 @@ pub mod abi;
 pub use panic_message::{last_panic, panic_for_tests, record_panics};
 #[cfg(feature = "eml")]
 pub use session::draft_json_from_eml;
+#[cfg(feature = "site")]
+pub use session::incident_json;
 pub use session::{Failure, FailureKind, Session, parse_addresses_json, version};
 
 /// Tests that touch the process-wide state (the ABI's policy, the last panic) take this

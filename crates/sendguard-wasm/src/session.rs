@@ -273,6 +273,40 @@ pub fn draft_json_from_eml(eml: &[u8]) -> Result<String, Failure> {
     serde_json::to_string(&draft).map_err(|e| Failure::new(FailureKind::Draft, e))
 }
 
+/// After a mistake (the site's incident page): the assessment of a sent message and
+/// its papers in one language, as `sendguard incident` makes them.
+///
+/// `options_json`: `{"noticed": "2026-12-01T09:00Z", "lang": "en"|"de"}`; `noticed` is
+/// required (the core has no clock), `lang` defaults to English. Output:
+/// `{"register": <the register entry>, "papers": {register_markdown, authority,
+/// data_subjects, recall_eml, recall_mailto, recall_left_out}}`.
+#[cfg(feature = "site")]
+pub fn incident_json(eml: &[u8], options_json: &str) -> Result<String, Failure> {
+    let bad =
+        |message: String| Failure::new(FailureKind::Draft, format!("invalid options: {message}"));
+    let options: serde_json::Value =
+        serde_json::from_str(options_json).map_err(|e| bad(e.to_string()))?;
+    let noticed = options
+        .get("noticed")
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| bad("`noticed` (a time such as 2026-12-01T09:00Z) is missing".into()))?;
+    let noticed =
+        sendguard_core::parse_noticed(noticed).map_err(|e| bad(format!("`noticed`: {e}")))?;
+    let lang = match options.get("lang").and_then(serde_json::Value::as_str) {
+        None | Some("en") => sendguard_core::Lang::En,
+        Some("de") => sendguard_core::Lang::De,
+        Some(other) => return Err(bad(format!("`lang` is `{other}`; expected en or de"))),
+    };
+    let incident = sendguard_core::Incident::from_eml(eml, noticed, &Policy::default())
+        .map_err(|e| Failure::from_input(&e))?;
+    let papers = serde_json::to_string(&incident.documents(lang))
+        .map_err(|e| Failure::new(FailureKind::Draft, e))?;
+    Ok(format!(
+        "{{\"register\":{},\"papers\":{papers}}}",
+        incident.to_json()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,6 +372,35 @@ mod tests {
             draft_json_from_eml(b"").unwrap_err().kind(),
             FailureKind::Draft
         );
+    }
+
+    #[cfg(feature = "site")]
+    #[test]
+    fn incident_is_the_cores_register_entry() {
+        let eml = b"From: anna@corp.example\r\nCc: a@gmx.de, b@web.de\r\n\r\nHallo\r\n";
+        let json = incident_json(eml, r#"{"noticed":"2026-12-01T09:00Z","lang":"de"}"#).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let expected = sendguard_core::Incident::from_eml(
+            eml,
+            sendguard_core::parse_noticed("2026-12-01T09:00Z").unwrap(),
+            &Policy::default(),
+        )
+        .unwrap()
+        .to_json();
+        let expected: serde_json::Value = serde_json::from_str(&expected).unwrap();
+        assert_eq!(value["register"], expected);
+        assert!(
+            value["papers"]["recall_eml"]
+                .as_str()
+                .unwrap()
+                .contains("Bcc: a@gmx.de")
+        );
+        let error = incident_json(eml, r#"{"lang":"de"}"#).unwrap_err();
+        assert!(error.message().contains("noticed"), "{error}");
+        let error =
+            incident_json(eml, r#"{"noticed":"2026-12-01T09:00Z","lang":"fr"}"#).unwrap_err();
+        assert!(error.message().contains("fr"), "{error}");
+        assert!(incident_json(b"", r#"{"noticed":"2026-12-01T09:00Z"}"#).is_err());
     }
 
     #[test]

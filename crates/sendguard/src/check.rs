@@ -142,7 +142,7 @@ fn check_file(file: &Path, policy: &Policy) -> Outcome {
     }
 }
 
-fn read(file: &Path) -> Result<Vec<u8>, String> {
+pub(crate) fn read(file: &Path) -> Result<Vec<u8>, String> {
     if file == Path::new("-") {
         return read_capped(std::io::stdin().lock(), "stdin");
     }
@@ -205,7 +205,7 @@ fn with_file(name: &str, report_json: &str) -> String {
     }
 }
 
-fn lang_from_env() -> Lang {
+pub(crate) fn lang_from_env() -> Lang {
     let lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .filter_map(|name| std::env::var(name).ok())

@@ -9,6 +9,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod incident;
 mod manifest;
 mod policy;
 mod render;
@@ -42,6 +43,13 @@ enum Command {
     /// Exit status: 0 pass, 1 warn, 2 block (the worst over all files),
     /// 65 if a file cannot be read.
     Check(CheckArgs),
+    /// After a mistake: what a sent message (.eml) disclosed, a first assessment along
+    /// the EDPB's mispostal examples, the breach-register entry, draft notifications
+    /// and a follow-up mail with every recipient in Bcc. Nothing is sent.
+    ///
+    /// Exit status: 0 done, 64 bad option, 65 unusable message or policy,
+    /// 73 an output file cannot be written.
+    Incident(incident::IncidentArgs),
     /// Validate, print or describe policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -118,6 +126,7 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Incident(args) => incident::run(&args),
         Command::Policy(command) => policy::run(&command),
         Command::Serve(args) => serve::run(&args),
         Command::Manifest(args) => manifest::run(&args),

@@ -372,4 +372,109 @@ fn outlook_msg_is_read_by_its_first_bytes_and_checks_like_its_eml_twin() {
         "{err}"
     );
     assert!(!err.contains("panicked"), "{err}");
+/// `sendguard incident` prints the register entry of the golden corpus file that
+/// `tests/corpus/incident/` holds (the core's golden test reviews that one), writes
+/// every paper with `--out`, and puts every recipient of the follow-up mail in Bcc.
+#[test]
+fn incident_prints_the_golden_register_entry_and_writes_the_papers() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
+    let eml = corpus.join("009-freemail-recipient.eml");
+    let output = sendguard(&[
+        "incident",
+        "--noticed",
+        "2026-12-01T09:00Z",
+        "--format",
+        "json",
+        eml.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mut actual: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    actual["checker_version"] = serde_json::Value::from("(any)");
+    let golden =
+        std::fs::read_to_string(corpus.join("incident/009-freemail-recipient.json")).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(&golden).unwrap();
+    assert_eq!(actual, expected);
+
+    let dir = scratch("incident");
+    let out = dir.join("papers");
+    let source = write(&dir, "sent.eml", &newsletter(3));
+    let output = sendguard(&[
+        "incident",
+        "--noticed",
+        "2026-12-01T10:00+01:00",
+        "--lang",
+        "de",
+        "--out",
+        out.to_str().unwrap(),
+        &source,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("Meldung an die Aufsichtsbehörde bis | **2026-12-04 09:00 UTC**"),
+        "{}",
+        stdout(&output)
+    );
+    for name in [
+        "register.json",
+        "register.de.md",
+        "authority.de.md",
+        "data-subjects.de.txt",
+        "recall.eml",
+        "recall-mailto.txt",
+    ] {
+        assert!(out.join(name).is_file(), "{name} missing");
+    }
+    let recall = std::fs::read_to_string(out.join("recall.eml")).unwrap();
+    assert!(
+        recall.contains(
+            "Bcc: info@partner0.example,\r\n info@partner1.example,\r\n info@partner2.example\r\n"
+        ),
+        "{recall}"
+    );
+    assert!(recall.contains("To: anna@acme.example\r\n"), "{recall}");
+    assert!(!recall.contains("\r\nCc:"), "{recall}");
+    // The follow-up mail is a mail the CLI itself reads: nobody is visible in it.
+    let check = sendguard(&[
+        "check",
+        "--format",
+        "json",
+        out.join("recall.eml").to_str().unwrap(),
+    ]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+}
+
+#[test]
+fn incident_errors_say_what_and_where() {
+    let dir = scratch("incident-errors");
+    let source = write(&dir, "sent.eml", OK);
+    let bad_time = sendguard(&["incident", "--noticed", "2026-12-01 9:00", &source]);
+    assert_eq!(bad_time.status.code(), Some(64));
+    assert!(
+        stderr(&bad_time).contains("character 12"),
+        "{}",
+        stderr(&bad_time)
+    );
+    let not_mail = write(&dir, "notes.eml", "just some text\nwithout headers\n");
+    let unusable = sendguard(&["incident", &not_mail]);
+    assert_eq!(unusable.status.code(), Some(65));
+    assert!(
+        stderr(&unusable).contains("notes.eml: not a mail message"),
+        "{}",
+        stderr(&unusable)
+    );
+    let missing = sendguard(&["incident", &dir.join("nope.eml").to_string_lossy()]);
+    assert_eq!(missing.status.code(), Some(65));
+    assert!(
+        stderr(&missing).contains("nope.eml: cannot read"),
+        "{}",
+        stderr(&missing)
+    );
+    let blocked = write(&dir, "file-not-dir", "x");
+    let cannot_write = sendguard(&["incident", "--out", &format!("{blocked}/sub"), &source]);
+    assert_eq!(cannot_write.status.code(), Some(73));
+    assert!(
+        stderr(&cannot_write).contains("cannot create"),
+        "{}",
+        stderr(&cannot_write)
+    );
 }
