@@ -372,6 +372,8 @@ fn outlook_msg_is_read_by_its_first_bytes_and_checks_like_its_eml_twin() {
         "{err}"
     );
     assert!(!err.contains("panicked"), "{err}");
+}
+
 /// `sendguard incident` prints the register entry of the golden corpus file that
 /// `tests/corpus/incident/` holds (the core's golden test reviews that one), writes
 /// every paper with `--out`, and puts every recipient of the follow-up mail in Bcc.

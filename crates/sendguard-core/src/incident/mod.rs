@@ -298,7 +298,11 @@ impl Incident {
             external_organizations: external
                 .iter()
                 .filter(|r| !r.freemail)
-                .filter_map(|r| r.organization.as_ref().map(crate::domain::DomainName::as_str))
+                .filter_map(|r| {
+                    r.organization
+                        .as_ref()
+                        .map(crate::domain::DomainName::as_str)
+                })
                 .collect::<BTreeSet<_>>()
                 .len(),
             private_mailboxes: external.iter().filter(|r| r.freemail).count(),
