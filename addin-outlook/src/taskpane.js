@@ -105,6 +105,7 @@ async function start() {
     return;
   }
   showToolLink();
+  showIncidentLink();
   await recheck();
   document.body.dataset.ready = "true";
 }
@@ -122,6 +123,7 @@ async function recheck(done) {
   render();
   const verdict = state.report.verdict;
   document.body.dataset.verdict = verdict;
+  updateIncidentLink();
   $("meeting-note").hidden = !(state.appointment && offersMoveToBcc(state.rawReport));
   if (done === undefined) {
     hideStatus();
@@ -169,6 +171,27 @@ function outcomeOf(action) {
 
 function render() {
   state.renderReport($("report"), state.report, { lang: state.lang, onFix, outcomeOf, autofocus: false });
+}
+
+/**
+ * "Sent by mistake? What now": the site's incident page on the server that hosts this
+ * add-in (beside its policy.json), for a user who sends despite the warning or block.
+ */
+function showIncidentLink() {
+  const policyUrl = policyUrlFor(location.href);
+  const link = $("incident-link");
+  if (policyUrl) {
+    link.href = policyUrl.replace(/policy\.json$/, "incident.html");
+  } else {
+    link.removeAttribute("href");
+  }
+  updateIncidentLink();
+}
+
+/** Shown while the mail would be stopped: the user may still send it anyway. */
+function updateIncidentLink() {
+  const stopped = Boolean(state.report) && state.report.verdict !== "pass";
+  $("incident").hidden = !(stopped && $("incident-link").hasAttribute("href"));
 }
 
 function showToolLink() {

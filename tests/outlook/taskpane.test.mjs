@@ -130,6 +130,11 @@ test("800 partners in CC: the report, then Move everyone to BCC by keyboard writ
   try {
     assert.equal(await page.getAttribute("body", "data-verdict"), "block");
     await page.screenshot({ path: join(ARTIFACTS, "taskpane-800-cc.png"), fullPage: true });
+    // While the mail would be stopped: the way to the incident page on this add-in's server.
+    const incident = page.locator("#incident-link");
+    assert.equal(await incident.textContent(), "Sent by mistake? What now");
+    assert.equal(await incident.getAttribute("href"), origin + "/incident.html");
+    assert.ok(await incident.isVisible());
     // The button names what it does to whom; the pane never sends, so no "and send".
     const move = page.getByRole("button", { name: "Move 800 recipients to Bcc", exact: true });
     await move.waitFor();
@@ -147,6 +152,7 @@ test("800 partners in CC: the report, then Move everyone to BCC by keyboard writ
     assert.deepEqual(state.to, [SENDER.emailAddress], "the sender goes into To");
     assert.deepEqual(state.cc, []);
     assert.deepEqual([...state.bcc].sort(), EIGHT_HUNDRED.map((r) => r.emailAddress).sort(), "every partner in BCC, none lost");
+    assert.ok(!(await incident.isVisible()), "a mail that passes needs no incident link");
     for (const write of state.writes) assert.ok(write.count <= 100, write.call + " with " + write.count);
     assert.ok(state.writes.filter((w) => w.call.startsWith("bcc.")).length >= 8, "BCC written in chunks");
     // After the fix: what happened, and that the mail may go now; the headline once only.

@@ -73,10 +73,10 @@ pub use incident::{
 pub use messages::{Lang, Text};
 pub use msg::looks_like_msg;
 pub use policy::{
-    DomainSet, FailMode, OwnIdentifier, PersonalData, Policy, PolicyError, PolicyErrorKind,
-    RecipientSeverities, Severities, default_policy_json,
+    DelayPolicy, DelayWhen, DomainSet, FailMode, MAX_DELAY_SECONDS, OwnIdentifier, PersonalData,
+    Policy, PolicyError, PolicyErrorKind, RecipientSeverities, Severities, default_policy_json,
 };
-pub use report::{Override, Report};
+pub use report::{Delay, Override, Report};
 pub use rules::check;
 pub use vocabulary::{Finding, Fix, FixOffer, RuleId, Severity, Summary, Verdict};
 

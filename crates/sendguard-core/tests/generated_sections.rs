@@ -303,6 +303,7 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
         "0",
     ),
     ("attachments.max_total_mb", r#"{"minimum": 1}"#, "0"),
+    ("delay.seconds", r#"{"maximum": 900}"#, "901"),
     ("personal_data.min_ibans", r#"{"minimum": 1}"#, "0"),
     (
         "personal_data.min_other_identifiers",

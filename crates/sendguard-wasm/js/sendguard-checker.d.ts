@@ -133,7 +133,19 @@ export interface Report {
   findings: Finding[];
   summary: Summary;
   override: Override;
+  /** How long the mail waits after Send before it leaves (policy `delay`); absent: at once. */
+  delay?: Delay;
   checker_version: string;
+}
+
+/** A hold after Send, decided by the core so every front end holds the same mail. */
+export interface Delay {
+  /** 1 to 900. */
+  seconds: number;
+  /** Which `delay.when` setting held the mail. */
+  reason: "external" | "findings" | "always";
+  /** One sentence: how long, and why. */
+  message: Text;
 }
 
 /** A file a fix produced (`export-recipients`). */
@@ -229,6 +241,13 @@ export interface Policy {
       /** Some recipient is a private mailbox (freemail, consumer ISP). */
       private_mailbox?: "off" | "info" | "warn" | "block";
     };
+  };
+  /** Holding mail back for a while after Send, so that a mistake can still be stopped. Off by default. */
+  delay?: {
+    /** Seconds a mail waits after Send before it leaves (at most 900). 0: no delay. A delay comes after the checks and never replaces a block. */
+    seconds?: number;
+    /** Which mail waits: external (a recipient outside the organization), findings (an external recipient and a warning or block the user sent past) or always. */
+    when?: "external" | "findings" | "always";
   };
 }
 

@@ -221,6 +221,33 @@ fn policy_from_file_changes_the_verdict() {
     );
 }
 
+/// Issue 15: the delay is the core's decision, so the CLI reports the same hold the
+/// add-ins apply, in text and JSON; a pass keeps its exit status.
+#[test]
+fn delay_from_the_policy_is_reported_in_text_and_json() {
+    let dir = scratch("delay");
+    let policy = write(&dir, "p.json", r#"{"delay": {"seconds": 120}}"#);
+    let external = write(&dir, "external.eml", &newsletter(1));
+    let internal = write(&dir, "internal.eml", OK);
+    let output = sendguard(&["check", "--policy", &policy, &external]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stdout(&output).contains("so it waits 2 minutes before it leaves"),
+        "{}",
+        stdout(&output)
+    );
+    let output = sendguard(&[
+        "check", "--policy", &policy, "--format", "json", &external, &internal,
+    ]);
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines[0]["delay"]["seconds"], 120);
+    assert_eq!(lines[0]["delay"]["reason"], "external");
+    assert!(lines[1].get("delay").is_none(), "internal mail is not held");
+}
+
 #[test]
 fn policy_default_is_valid_and_schema_is_json() {
     let default = sendguard(&["policy", "default"]);

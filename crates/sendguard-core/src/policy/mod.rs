@@ -93,6 +93,41 @@ pub struct Policy {
     /// Thresholds and severities of the personal-data rules, and the organization's own
     /// identifiers.
     pub personal_data: PersonalData,
+    /// Holding mail back for a while after Send, so that a mistake can still be
+    /// stopped. Off by default.
+    pub delay: DelayPolicy,
+}
+
+/// The longest delay a policy may set, in seconds (15 minutes). A delay is a chance to
+/// stop a mistake, not a send schedule: in Thunderbird the compose window stays open
+/// for the whole countdown, and a mail held for hours is a mail nobody expects.
+pub const MAX_DELAY_SECONDS: u32 = 900;
+
+/// Which mail a delay holds back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DelayWhen {
+    /// Every mail with at least one recipient outside the internal domains (trusted
+    /// partners and unusable addresses included).
+    #[default]
+    External,
+    /// Mail with an external recipient that the user sends despite a warning or a
+    /// block (verdict `warn` or `block`, confirmed or overridden).
+    Findings,
+    /// Every mail, internal ones too.
+    Always,
+}
+
+/// The policy's `delay` section: how long mail waits after Send before it leaves.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DelayPolicy {
+    /// Seconds a mail waits after Send before it leaves (at most 900). 0: no delay.
+    /// A delay comes after the checks and never replaces a block.
+    pub seconds: u32,
+    /// Which mail waits: `external` (a recipient outside the organization), `findings`
+    /// (an external recipient and a warning or block the user sent past) or `always`.
+    pub when: DelayWhen,
 }
 
 /// Settings of `personal-data-identifiers` and `personal-data-member-list`.
@@ -269,6 +304,7 @@ impl Default for Policy {
             override_block: OverridePolicy::default(),
             on_checker_error: FailMode::FailOpen,
             personal_data: PersonalData::default(),
+            delay: DelayPolicy::default(),
         }
     }
 }

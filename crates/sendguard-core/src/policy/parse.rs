@@ -70,6 +70,14 @@ impl Policy {
                 &["attachments", "max_total_mb"],
                 self.attachments.max_total_mb,
             ),
+            (self.delay.seconds > super::MAX_DELAY_SECONDS).then(|| {
+                at.invalid(
+                    &["delay", "seconds"],
+                    None,
+                    "policy.invalid.at-most",
+                    vec![("max", Arg::Count(super::MAX_DELAY_SECONDS as usize))],
+                )
+            }),
             self.newsletter_tool
                 .as_ref()
                 .and_then(|tool| tool.url.as_deref())
@@ -427,6 +435,37 @@ mod tests {
         assert_eq!(error.kind(), PolicyErrorKind::Invalid);
         assert_eq!(error.path(), "attachments.allowed_extensions[1]");
         assert_eq!(error.column(), 48);
+    }
+
+    #[test]
+    fn delay_is_bounded_and_its_typos_are_errors_with_a_path() {
+        let policy =
+            Policy::from_json(r#"{"delay": {"seconds": 900, "when": "findings"}}"#).unwrap();
+        assert_eq!(policy.delay.seconds, 900);
+        let error = refused("{\n  \"delay\": {\"seconds\": 901}\n}");
+        assert_eq!(error.kind(), PolicyErrorKind::Invalid);
+        assert_eq!(error.path(), "delay.seconds");
+        assert_eq!((error.line(), error.column()), (2, 13));
+        assert_eq!(error.message(), "`delay.seconds` must be at most 900");
+        assert_eq!(
+            error.message_in(Lang::De),
+            "`delay.seconds` darf höchstens 900 sein"
+        );
+        let error = refused(r#"{"delay": {"external_seconds": 120}}"#);
+        assert_eq!(error.kind(), PolicyErrorKind::UnknownKey);
+        assert_eq!(error.path(), "delay.external_seconds");
+        let error = refused(r#"{"delay": {"seconds": 60, "when": "extrenal"}}"#);
+        assert_eq!(error.kind(), PolicyErrorKind::WrongValue);
+        assert_eq!(error.path(), "delay.when");
+        assert!(
+            error.message().contains("did you mean `external`"),
+            "{error}"
+        );
+        for bad in ["-1", "\"120\"", "2.5", "null"] {
+            let error = refused(&format!(r#"{{"delay": {{"seconds": {bad}}}}}"#));
+            assert_eq!(error.kind(), PolicyErrorKind::WrongValue, "{bad}");
+            assert_eq!(error.path(), "delay.seconds", "{bad}");
+        }
     }
 
     #[test]
