@@ -30,6 +30,7 @@ mod domain;
 mod draft;
 mod eml;
 mod error;
+mod expecting;
 mod files;
 mod fix;
 #[cfg(test)]

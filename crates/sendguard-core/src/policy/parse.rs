@@ -348,6 +348,35 @@ mod tests {
     }
 
     #[test]
+    fn own_identifiers_and_zero_thresholds_are_wrong_values_in_every_language() {
+        let error = refused(
+            "{\"personal_data\": {\"own_identifiers\": [\"DE89 3704 0044 0532 0130 01\"]}}",
+        );
+        assert_eq!(error.kind(), PolicyErrorKind::WrongValue);
+        assert_eq!(error.path(), "personal_data.own_identifiers[0]");
+        assert_eq!(error.column(), 40);
+        assert_eq!(
+            error.message(),
+            "`personal_data.own_identifiers[0]`: the text \"DE89 3704 0044 0532 0130 01\" is \
+             not an IBAN, card, tax, pension, health insurance or document number with valid \
+             check digits"
+        );
+        assert_eq!(
+            error.message_in(Lang::De),
+            "`personal_data.own_identifiers[0]`: der Text \"DE89 3704 0044 0532 0130 01\" \
+             passt nicht, erwartet wird eine IBAN, Karten-, Steuer-, Renten-, \
+             Krankenversicherten- oder Ausweisnummer mit gültigen Prüfziffern"
+        );
+        let error = refused("{\"personal_data\": {\"min_ibans\": 0}}");
+        assert_eq!(error.kind(), PolicyErrorKind::WrongValue);
+        assert_eq!(error.path(), "personal_data.min_ibans");
+        assert_eq!(
+            error.message_in(Lang::De),
+            "`personal_data.min_ibans`: die Zahl 0 passt nicht, erwartet wird eine ganze Zahl ab 1"
+        );
+    }
+
+    #[test]
     fn unknown_rule_in_severity_is_an_unknown_key_at_the_key() {
         let error = refused("{\"severity\": {\n  \"freemail-recipent\": \"off\"}}");
         assert_eq!(error.kind(), PolicyErrorKind::UnknownKey);
