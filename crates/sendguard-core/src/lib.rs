@@ -25,6 +25,7 @@
 mod registry;
 
 mod address;
+mod cfb;
 mod domain;
 mod draft;
 mod eml;
@@ -45,6 +46,7 @@ mod lookalike;
 mod message_prefixes;
 mod messages;
 mod mime;
+mod msg;
 mod personal_data;
 mod policy;
 mod recipients;
@@ -71,6 +73,7 @@ pub use incident::{
     Incident, PeopleList, Recipients, Risk, parse_noticed,
 };
 pub use messages::{Lang, Text};
+pub use msg::looks_like_msg;
 pub use policy::{
     DelayPolicy, DelayWhen, DomainSet, FailMode, MAX_DELAY_SECONDS, OwnIdentifier, PersonalData,
     Policy, PolicyError, PolicyErrorKind, RecipientSeverities, Severities, default_policy_json,

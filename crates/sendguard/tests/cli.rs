@@ -366,6 +366,41 @@ fn manifest_fills_every_placeholder_for_the_url_and_send_mode() {
     assert!(stderr(&bad).contains("expected https://"));
 }
 
+#[test]
+fn outlook_msg_is_read_by_its_first_bytes_and_checks_like_its_eml_twin() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/msg-oracle/corpus/email-outlook-message");
+    let dir = scratch("msg");
+    // Named neither .msg nor .eml: the magic bytes decide.
+    let renamed = dir.join("saved-from-outlook.dat");
+    std::fs::copy(corpus.join("plain_jpeg_attached.msg"), &renamed).unwrap();
+    let twin = corpus.join("plain_jpeg_attached.eml");
+    let report = |path: &Path| {
+        let output = sendguard(&["check", "--format", "json", path.to_str().unwrap()]);
+        assert!(output.status.code().unwrap() <= 2, "{}", stderr(&output));
+        let mut json: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+        json.as_object_mut().unwrap().remove("file");
+        json
+    };
+    let from_msg = report(&renamed);
+    assert_eq!(from_msg, report(&twin));
+    assert!(from_msg["verdict"].is_string());
+
+    // A damaged .msg: exit 65, a message with the place, no panic.
+    let mut bytes = std::fs::read(corpus.join("plain_unsent.msg")).unwrap();
+    bytes.truncate(700);
+    let broken = dir.join("broken.msg");
+    std::fs::write(&broken, &bytes).unwrap();
+    let output = sendguard(&["check", broken.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(65));
+    let err = stderr(&output);
+    assert!(
+        err.contains("broken.msg: not a readable Outlook .msg"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
 /// `sendguard incident` prints the register entry of the golden corpus file that
 /// `tests/corpus/incident/` holds (the core's golden test reviews that one), writes
 /// every paper with `--out`, and puts every recipient of the follow-up mail in Bcc.
