@@ -247,15 +247,16 @@ function emlParser() {
 }
 
 /**
- * Why `bytes` is not a mail in .eml form, as a catalogue key, or null when it may be one.
- * Looked at before parsing, so an Outlook .msg, an Excel sheet or a picture is refused with
- * a reason instead of being read as an empty mail that "may be sent".
+ * Why `bytes` is not a mail (.eml or Outlook .msg), as a catalogue key, or null when it may
+ * be one. Looked at before parsing, so an Excel sheet, a PDF or a picture is refused with a
+ * reason instead of being read as an empty mail that "may be sent".
  */
 export function notAMail(bytes) {
   if (bytes.length === 0) return "www.playground.refused.empty";
   const starts = (...magic) => magic.every((byte, i) => bytes[i] === byte);
-  // Compound File Binary (OLE): Outlook's .msg, and old .doc/.xls.
-  if (starts(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) return "www.playground.refused.msg";
+  // Compound File Binary (OLE): Outlook's .msg, which the reader opens (an old .doc or
+  // .xls is refused there, with the reason).
+  if (isCompoundFile(bytes)) return null;
   // ZIP: .xlsx, .docx, .pptx, .zip.
   if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) return "www.playground.refused.zip";
   if (starts(0x25, 0x50, 0x44, 0x46)) return "www.playground.refused.pdf";
@@ -275,6 +276,11 @@ export function notAMail(bytes) {
   return null;
 }
 
+/** Whether `bytes` start like a compound file (Outlook .msg, old Office documents). */
+function isCompoundFile(bytes) {
+  return [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1].every((byte, i) => bytes[i] === byte);
+}
+
 /** Shows why a file was refused; the report of the previous draft is taken away. */
 function refuse(name, key) {
   report = null;
@@ -289,14 +295,17 @@ function refuse(name, key) {
 async function loadEml(file) {
   if (!checker) return;
   let parsed;
+  let compound = false;
   try {
     const [parseEml, buffer] = await Promise.all([emlParser(), file.arrayBuffer()]);
     const bytes = new Uint8Array(buffer);
     const refused = notAMail(bytes);
     if (refused) return refuse(file.name, refused);
+    compound = isCompoundFile(bytes);
+    // The site module reads both: .msg by its first bytes, else .eml.
     parsed = await parseEml(bytes);
   } catch (error) {
-    refuse(file.name, "www.playground.refused.unreadable");
+    refuse(file.name, compound ? "www.playground.refused.msg" : "www.playground.refused.unreadable");
     statusText = ((base) => () => `${base()} ${error.message}`)(statusText);
     status.textContent = statusText();
     return;

@@ -69,6 +69,8 @@ function labelFor(path) {
 function helpFor(path, node) {
   const key = `www.policy.help.${path.join(".")}`;
   if (hasText(key)) return t(key);
+  // A severity's help is the rule's own reason, as reports give it.
+  if (path[0] === "severity" && hasText(`rule.${path[1]}.why`)) return t(`rule.${path[1]}.why`);
   return node.description ?? ""; // a key the catalogue lacks still gets the schema's words
 }
 

@@ -72,6 +72,10 @@ export function translate(root = document) {
   for (const element of root.querySelectorAll("[data-origin]")) {
     element.textContent = location.origin;
   }
+  // Outlook loads add-ins only over HTTPS: say so where the page itself came over http.
+  for (const element of root.querySelectorAll("[data-http-only]")) {
+    element.hidden = location.protocol !== "http:";
+  }
 }
 
 function setLang(next) {

@@ -156,20 +156,23 @@ function fit(lead, lines, max, more, format, join) {
  * `caps`: `{ mailbox114, mailbox115 }`; `lang`: "en" or "de";
  * `warnedBefore`: this very draft was stopped with a warn before (the user sends it again);
  * `contextData`: a string handed to the task pane when it opens from the dialog;
- * `appointment`: the item is a meeting (no Bcc; its task pane button has its own id).
+ * `appointment`: the item is a meeting (no Bcc; its task pane button has its own id);
+ * `delayed`: the policy holds this mail after Send (`report.delay`). A warning then asks for
+ * Send again instead of Send Anyway, so the handler runs at the real moment of sending and
+ * the hold counts from there, not from when the dialog opened.
  *
  * The text leads with what to do ("Put the recipients in Bcc before sending."), says how
  * (the "Fix it" button, only where the pane has a fix for it; Send Anyway for a warning),
  * then lists one line per problem.
  */
-export function completionFor(report, { lang, caps, warnedBefore, contextData, appointment }) {
+export function completionFor(report, { lang, caps, warnedBefore, contextData, appointment, delayed }) {
   const verdict = report.verdict;
   if (verdict === "pass") return { allowEvent: true };
   if (verdict === "warn" && warnedBefore) return { allowEvent: true };
 
   // "Send Anyway" in Outlook's dialog cannot ask for a reason: only where none is needed.
   const allowed = sendAnywayOf(report);
-  const promptUser = allowed.sendAnyway && !allowed.reasonRequired;
+  const promptUser = allowed.sendAnyway && !allowed.reasonRequired && !(delayed && verdict === "warn");
   const findings = stopping(report);
   const hasFix = findings.some((f) => usableFixes(f, appointment).length > 0);
   const more = (count) => t(lang, "outlook.alert.more", { count });

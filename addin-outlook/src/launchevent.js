@@ -20,6 +20,7 @@ import { addinUrl, loadPolicy, policyCache, policyUrlFor } from "./policy-source
 import { fingerprint } from "./checker-host.js";
 import { completionFor, completionForFailure, describeError } from "./decision.js";
 import { languageOf, t } from "./i18n.js";
+import { holdForDelivery, tellDelay } from "./delay.js";
 import { lastGoodPolicy } from "../../crates/sendguard-wasm/js/host.mjs";
 
 /** The answer is due by then, whatever happens (Outlook starts to nag after 5 s). */
@@ -134,14 +135,23 @@ export async function onSend(event) {
     const report = chosen.value.check(read.draft);
     const print = fingerprint(read.draft);
     const warnedBefore = report.verdict === "warn" && (await readSession(item, WARNED_KEY)) === print;
+    // A delay (policy `delay`, decided by the core) holds a message that goes out; a meeting
+    // has no delivery time. It never replaces a stop: the answer below is the verdict's.
+    const delay = !read.appointment && report.delay ? report.delay : null;
     const options = completionFor(report, {
       lang,
       caps,
       warnedBefore,
       appointment: read.appointment,
+      delayed: Boolean(delay),
       contextData: JSON.stringify({ source: "send", fingerprint: print }),
     });
     if (!options.allowEvent && report.verdict === "warn") await writeSession(item, WARNED_KEY, print);
+    // Outlook sends on "Send Anyway" without asking the handler again: the time is set now.
+    if (delay && (options.allowEvent || options.sendModeOverride === "promptUser")) {
+      const at = await holdForDelivery(office, item, delay);
+      if (at) await tellDelay(office, item, lang, at);
+    }
     finish(options);
   } catch (error) {
     await fail(error);

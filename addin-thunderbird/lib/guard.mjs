@@ -11,6 +11,17 @@
 // back through `onBeforeSend`, which checks the mail again and lets it go when nothing
 // stops it that the user has not already accepted for exactly these recipients. So a
 // suspended background can neither lose the user's choice nor leave the window locked.
+//
+// The delivery delay (policy `delay`, decided by the core as `report.delay`) comes after
+// all of that: a mail that may go (a pass, or a warning or block the user sent past) is
+// cancelled once more and a countdown window opens with "Stop" and "Send now". At zero
+// (the countdown page drives the clock; the background's own timer is a second trigger
+// while it is awake) the add-on sends the mail itself with `compose.sendMessage`, checked
+// again on its way out, and an approval marked `countdown` lets it go without a second
+// countdown. Until then the mail has not been handed to Thunderbird's send at all: it is
+// the open compose window. Stop, closing the countdown window, or quitting Thunderbird
+// leaves it there (Thunderbird's own "save changes?" prompt applies on quit), so a draft
+// is never lost and never sent without the user's Send.
 
 import { choosePolicy, describe, fixOutcome, lastGoodPolicy, sendAnywayOf, withTimeout } from "../checker/host.mjs";
 import {
@@ -43,6 +54,7 @@ const APPROVAL_MAX_AGE_MS = 2 * 60 * 1000;
 const COMPOSE_TIMEOUT_MS = 3000;
 
 const DIALOG_SIZE = { width: 680, height: 620 };
+const COUNTDOWN_SIZE = { width: 440, height: 300 };
 
 export class SendGuard {
   /**
@@ -147,8 +159,20 @@ export class SendGuard {
       return this.checkerFailed(error, failMode);
     }
     const { report, composed } = checked;
-    if (report.verdict === "pass") return SEND;
-    if (await this.approved(tab.id, composed.draft, report)) return SEND;
+    const approval = await this.takeApproval(tab.id, composed.draft);
+    if (report.verdict === "pass" || accepts(approval, report)) {
+      // A delay never replaces a stop: only a mail that may go is held.
+      if (!report.delay || approval?.countdown) return SEND;
+      try {
+        await this.startCountdown(tab.id, checked, approval);
+        return CANCEL;
+      } catch (error) {
+        // No countdown window: the mail stays in its compose window, unsent. Safer
+        // than sending at once what the policy wants held.
+        console.error("sendguard: countdown failed", error);
+        return CANCEL;
+      }
+    }
     try {
       await this.openSession({
         mode: "report",
@@ -230,18 +254,75 @@ export class SendGuard {
 
   // -- approvals: a choice that sends, checked again on its way out ---------------
 
-  /** Whether the user already chose to send exactly this mail and nothing new stops it. */
-  async approved(tabId, draft, report) {
+  /**
+   * The user's approval to send exactly this mail (consumed), or null when there is none,
+   * it is stale, or the recipients or attachments changed since.
+   */
+  async takeApproval(tabId, draft) {
     const approvals = await this.readStore(APPROVALS_KEY);
     const approval = approvals[tabId];
-    if (!approval) return false;
+    if (!approval) return null;
     delete approvals[tabId];
     await this.writeStore(APPROVALS_KEY, approvals);
-    if (this.now() - approval.at > APPROVAL_MAX_AGE_MS) return false;
-    if (approval.fingerprint !== fingerprint(draft)) return false;
-    if (approval.override) return true;
-    const unseen = [...warnRules(report)].filter((rule) => !approval.seen.includes(rule));
-    return report.verdict === "warn" && unseen.length === 0;
+    if (this.now() - approval.at > APPROVAL_MAX_AGE_MS) return null;
+    if (approval.fingerprint !== fingerprint(draft)) return null;
+    return approval;
+  }
+
+  // -- the delivery delay ---------------------------------------------------------
+
+  /** Opens the countdown for a mail that may go; the compose window keeps the mail. */
+  async startCountdown(tabId, checked, approval) {
+    const { report, composed } = checked;
+    const seconds = report.delay.seconds;
+    const session = await this.openSession(
+      {
+        mode: "countdown",
+        tabId,
+        policyText: checked.policyText,
+        composed,
+        draft: composed.draft,
+        report,
+        seen: [...new Set([...(approval?.seen ?? []), ...warnRules(report)])],
+        override: Boolean(approval?.override),
+        changed: false,
+        status: null,
+        until: this.now() + seconds * 1000,
+      },
+      { page: "countdown.html", size: COUNTDOWN_SIZE },
+    );
+    // A second trigger beside the countdown page's clock, while this background is awake.
+    if (session) this.later(() => this.countdownDue(session.id), seconds * 1000 + 250);
+  }
+
+  /** The background's timer: sends when the countdown is still open and due. */
+  async countdownDue(id) {
+    const session = await this.session(id);
+    if (session?.mode === "countdown" && this.now() >= session.until) await this.sendHeld(session);
+  }
+
+  /**
+   * Sends a held mail now (the countdown ran out, or "Send now"). The approval marked
+   * `countdown` carries what the user already accepted, so the Send that follows is
+   * checked again but not held again. Once per session, whoever asks first.
+   */
+  async sendHeld(session) {
+    if (session.sending) return { closed: true };
+    session.sending = true;
+    const approvals = await this.readStore(APPROVALS_KEY);
+    approvals[session.tabId] = {
+      fingerprint: fingerprint(session.draft),
+      seen: [...session.seen],
+      override: session.override,
+      countdown: true,
+      at: this.now(),
+    };
+    await this.writeStore(APPROVALS_KEY, approvals);
+    await this.forget(session);
+    const sending = this.messenger.compose.sendMessage(session.tabId);
+    Promise.resolve(sending).catch((error) => console.error("sendguard: sending failed", error));
+    this.closeWindowSoon(session);
+    return { closed: true };
   }
 
   /**
@@ -312,20 +393,21 @@ export class SendGuard {
     return id ? this.session(id) : null;
   }
 
-  async openSession(state) {
+  async openSession(state, { page = "dialog.html", size = DIALOG_SIZE } = {}) {
     const id = newId();
     const session = { id, ...state };
     this.sessions.set(id, session);
     await this.persist(session);
-    const url = this.messenger.runtime.getURL(`dialog.html?session=${id}`);
-    const window = await this.messenger.windows.create({ type: "popup", url, ...DIALOG_SIZE });
+    const url = this.messenger.runtime.getURL(`${page}?session=${id}`);
+    const window = await this.messenger.windows.create({ type: "popup", url, ...size });
     if (!this.sessions.has(id)) {
       // Answered before the window id was known: close it now.
       await this.messenger.windows.remove(window.id).catch(() => {});
-      return;
+      return null;
     }
     session.windowId = window.id;
     await this.persist(session);
+    return session;
   }
 
   /** Closes the dialog window after it had time to read its answer and close itself. */
@@ -369,6 +451,11 @@ export class SendGuard {
     if (!session) return { mode: "gone", lang };
     if (session.mode === "error") return { mode: "error", lang, error: session.error };
     const settings = await readSettings(this.messenger.storage.managed);
+    if (session.mode === "countdown") {
+      // Within the delay window: where to go if the mail should not have gone out.
+      const incident_url = incidentUrlFor(settings.url);
+      return { mode: "countdown", lang, until: session.until, now: this.now(), delay: session.report.delay, incident_url };
+    }
     return {
       mode: "report",
       lang,
@@ -405,6 +492,13 @@ export class SendGuard {
     if (session.mode === "error" || choice.action === "back") {
       await this.backToEditing(session);
       return { closed: true };
+    }
+    if (session.mode === "countdown") {
+      // "Stop" is "back"; "Send now" sends at once; the page's clock at zero asks for
+      // "due", which the background honours only when the time has really come.
+      if (choice.action === "send-now") return this.sendHeld(session);
+      if (choice.action === "due" && this.now() >= session.until) return this.sendHeld(session);
+      return this.view(session);
     }
     const offered = actions(session);
     switch (choice.action) {
@@ -552,6 +646,14 @@ export class SendGuard {
   }
 }
 
+/** Whether an approval lets this report's warning or block go. */
+function accepts(approval, report) {
+  if (!approval) return false;
+  if (approval.override) return true;
+  const unseen = [...warnRules(report)].filter((rule) => !approval.seen.includes(rule));
+  return report.verdict === "warn" && unseen.length === 0;
+}
+
 /** The rules of a report's warn findings. */
 function warnRules(report) {
   return new Set(report.findings.filter((f) => f.severity === "warn").map((f) => f.rule));
@@ -592,6 +694,8 @@ function slim(session) {
     mode: session.mode,
     error: session.error,
     tabId: session.tabId,
+    until: session.until,
+    override: session.override,
     windowId: session.windowId,
     policyText: session.policyText,
     report: session.report,

@@ -1,4 +1,5 @@
-//! Attachment content from anywhere (a zip, a forwarded message, a `winmail.dat`):
+//! Attachment content from anywhere (a zip, a forwarded message, a `winmail.dat`, an
+//! Office, OpenDocument or PDF document whose text is extracted):
 //! expanding it and checking the draft must never panic, hang or blow the budget.
 #![no_main]
 
@@ -10,10 +11,15 @@ fuzz_target!(|data: &[u8]| {
     let Some((&kind, content)) = data.split_first() else {
         return;
     };
-    let (name, media_type) = match kind % 3 {
+    let (name, media_type) = match kind % 7 {
         0 => ("archive.zip", "application/zip"),
         1 => ("forward.eml", "message/rfc822"),
-        _ => ("winmail.dat", "application/ms-tnef"),
+        2 => ("winmail.dat", "application/ms-tnef"),
+        // Documents whose text the personal-data scan extracts.
+        3 => ("liste.docx", "application/octet-stream"),
+        4 => ("liste.xlsx", "application/octet-stream"),
+        5 => ("liste.odt", "application/octet-stream"),
+        _ => ("befund.pdf", "application/pdf"),
     };
     let draft = Draft {
         attachments: vec![Attachment {

@@ -15,6 +15,8 @@
 //   of the catalogue (anything else fails); `Office.context.sensitivityLabelsCatalog`
 //   answers `getIsEnabledAsync` and, only when enabled, `getAsync` with the labels
 //   (`{id, name, tooltip, color, children}`).
+// - item.delayDeliveryTime (messages only, Mailbox 1.13): setAsync takes a Date in the future;
+//   every call is recorded in `state.deliveryTimes` ({ at, setAt } in ms since the epoch).
 // Faults a real client shows now and then can be injected per call (`faults`, by call name:
 // "to.getAsync", "body.getAsync", "getAttachmentsAsync", "getAttachmentContentAsync", …):
 // "fail" (a failed AsyncResult), "hang" (the callback never comes) or a number (answer
@@ -103,6 +105,7 @@
       {
         mailbox: "1.15",
         platform: "OfficeOnline",
+        hostName: "OutlookWebApp",
         displayLanguage: "en-US",
         itemType: "message",
         from: { displayName: "Anna Admin", emailAddress: "anna.admin@example.com" },
@@ -137,6 +140,7 @@
       subject: o.subject,
       sessionData: {},
       notifications: {},
+      deliveryTimes: [],
       roaming: Object.assign({}, o.roaming),
       storage: Object.assign({}, o.storage),
       completions: [],
@@ -281,6 +285,30 @@
       item.cc = recipients("cc");
       item.bcc = recipients("bcc");
       if (supports("1.7")) item.from = getter("from", o.from);
+      if (supports("1.13")) {
+        item.delayDeliveryTime = {
+          getAsync(...args) {
+            const { opts, callback } = split(args);
+            const last = state.deliveryTimes[state.deliveryTimes.length - 1];
+            answer(callback, opts, ok(last ? new Date(last.at) : 0), "delayDeliveryTime.getAsync");
+          },
+          setAsync(datetime, ...args) {
+            const { opts, callback } = split(args);
+            const setAt = Date.now();
+            log.push({ call: "delayDeliveryTime.setAsync" });
+            // A Date from another realm (the handler's VM context) is still a Date.
+            if (Object.prototype.toString.call(datetime) !== "[object Date]" || Number.isNaN(datetime.getTime())) {
+              violations.push("delayDeliveryTime.setAsync: not a Date: " + String(datetime));
+              return answer(callback, opts, failed("InvalidFormatError", "not a date", 9000));
+            }
+            if (datetime.getTime() <= setAt) violations.push("delayDeliveryTime.setAsync: a time in the past");
+            // An injected failure or hang: Outlook did not take the time.
+            const fault = o.faults["delayDeliveryTime.setAsync"];
+            if (fault !== "fail" && fault !== "hang") state.deliveryTimes.push({ at: datetime.getTime(), setAt });
+            answer(callback, opts, ok(undefined), "delayDeliveryTime.setAsync");
+          },
+        };
+      }
     }
     if (supports("1.8")) {
       item.getAttachmentsAsync = function (...args) {
@@ -403,6 +431,7 @@
       },
       mailbox: {
         item,
+        diagnostics: { hostName: o.hostName, hostVersion: "16.0.0.0" },
         userProfile: { emailAddress: o.from.emailAddress, displayName: o.from.displayName },
       },
       roamingSettings,

@@ -164,6 +164,61 @@ test("checker throws: fail-open sends and says so, fail-closed stops with a clea
   assert.match(hangs.sends[0].options.errorMessage, /took too long/);
 });
 
+// Issue 15: the policy's delay, decided by the core, applied with delayDeliveryTime.setAsync.
+const heldFor = (result) => result.deliveryTimes.map((entry) => Math.round(entry.delaySeconds));
+
+test("delay: external mail gets a delivery time the policy's seconds from Send, and one line", () => {
+  const web = byName("delay: external mail is held 120 s, the web says Drafts");
+  assert.deepEqual(web.sends[0].options, { allowEvent: true });
+  assert.deepEqual(heldFor(web), [120]);
+  // The notice names the time the mail leaves (local HH:MM) and where to stop it, in German.
+  assert.match(web.notifications.sendguardDelay.message, /^sendguard hält diese Mail bis \d\d:\d\d zurück\. .*Entwürfe/);
+  const classic = byName("delay on classic Windows (Mailbox 1.13): held, the notice says it cannot be stopped");
+  assert.deepEqual(classic.sends[0].options, { allowEvent: true });
+  assert.deepEqual(heldFor(classic), [120]);
+  assert.match(classic.notifications.sendguardDelay.message, /until \d\d:\d\d\. Classic Outlook cannot stop it after Send\.$/);
+  const internal = byName("delay: internal mail leaves at once");
+  assert.deepEqual(internal.sends[0].options, { allowEvent: true });
+  assert.deepEqual(heldFor(internal), []);
+  assert.equal(internal.notifications.sendguardDelay, undefined);
+});
+
+test("delay: without Mailbox 1.13 or when setAsync fails, the mail is not stopped for it", () => {
+  for (const name of ["delay without Mailbox 1.13: the mail is not stopped for it", "delay when setAsync fails: the mail is not stopped for it"]) {
+    const result = byName(name);
+    assert.deepEqual(result.sends[0].options, { allowEvent: true }, name);
+    assert.deepEqual(heldFor(result), [], name);
+    assert.equal(result.notifications.sendguardDelay, undefined, name + ": no notice for a hold that did not happen");
+  }
+});
+
+test("delay on findings: a pass leaves at once; a warning is sent again and then held", () => {
+  const pass = byName("delay on findings: a pass leaves at once");
+  assert.deepEqual(pass.sends[0].options, { allowEvent: true });
+  assert.deepEqual(heldFor(pass), []);
+  const warned = byName("delay on findings: a warning asks for Send again, then the mail is held 300 s");
+  const [first, second] = warned.sends;
+  assert.equal(first.options.allowEvent, false);
+  assert.equal(first.options.sendModeOverride, undefined, "no Send Anyway: the hold must count from the real Send");
+  assert.match(first.options.errorMessage, /click Send again/);
+  assert.deepEqual(second.options, { allowEvent: true });
+  assert.deepEqual(heldFor(warned), [300], "held once, at the second Send");
+});
+
+test("delay never replaces a block", () => {
+  const override = byName("delay with a block: still stopped, held for Send Anyway");
+  assert.equal(override.sends[0].options.allowEvent, false);
+  assert.equal(override.sends[0].options.sendModeOverride, "promptUser");
+  assert.deepEqual(heldFor(override), [60], "Send Anyway goes without the handler: the time is set before the dialog");
+  const block = byName("delay never holds a block nobody may override");
+  assert.equal(block.sends[0].options.allowEvent, false);
+  assert.equal(block.sends[0].options.sendModeOverride, undefined);
+  assert.deepEqual(heldFor(block), []);
+  const meeting = byName("delay is not set on a meeting");
+  assert.deepEqual(meeting.sends[0].options, { allowEvent: true });
+  assert.deepEqual(heldFor(meeting), []);
+});
+
 test("with WebAssembly here; without it (node --jitless) the same decisions", () => {
   for (const result of run.results) {
     assert.equal(result.hasWebAssembly, true);
@@ -186,6 +241,7 @@ test("with WebAssembly here; without it (node --jitless) the same decisions", ()
       withWasm.sends.map((send) => send.options),
       result.name,
     );
+    assert.deepEqual(heldFor(result), heldFor(withWasm), result.name);
     for (const send of result.sends) assert.ok(send.ms < DEADLINE_MS - 500, `${result.name} (jitless): ${send.ms} ms`);
   }
 });

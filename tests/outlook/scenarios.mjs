@@ -32,6 +32,9 @@ export const POLICIES = {
   badjson: '{ "visible_recipients": { "warn_parties": 2 ', // cut off
   "open-strict": JSON.stringify({ on_checker_error: "fail-open", visible_recipients: { warn_parties: 2 } }),
   labelled: JSON.stringify({ protection: { label: "Vertraulich" } }),
+  delay: JSON.stringify({ delay: { seconds: 120 } }),
+  "delay-findings": JSON.stringify({ delay: { seconds: 300, when: "findings" } }),
+  "delay-override": JSON.stringify({ delay: { seconds: 60 }, override: { allow_block: true, require_reason: false } }),
 };
 
 /** A tenant's label catalogue as Office.context.sensitivityLabelsCatalog gives it. */
@@ -172,6 +175,55 @@ export const SCENARIOS = [
     policy: "error500",
     cached: "failclosed-strict",
     fault: "missing",
+  },
+  {
+    name: "delay: external mail is held 120 s, the web says Drafts",
+    client: { to: threeParties, displayLanguage: "de-DE" },
+    policy: "delay",
+  },
+  { name: "delay: internal mail leaves at once", client: { to: internal }, policy: "delay" },
+  {
+    name: "delay on classic Windows (Mailbox 1.13): held, the notice says it cannot be stopped",
+    client: { to: threeParties, mailbox: "1.13", platform: "PC", hostName: "Outlook" },
+    policy: "delay",
+    roamingBase: true,
+  },
+  {
+    name: "delay without Mailbox 1.13: the mail is not stopped for it",
+    client: { to: threeParties, mailbox: "1.12", platform: "PC", hostName: "Outlook" },
+    policy: "delay",
+    roamingBase: true,
+  },
+  {
+    name: "delay when setAsync fails: the mail is not stopped for it",
+    client: { to: threeParties, faults: { "delayDeliveryTime.setAsync": "fail" } },
+    policy: "delay",
+  },
+  {
+    name: "delay on findings: a pass leaves at once",
+    client: { to: threeParties },
+    policy: "delay-findings",
+  },
+  {
+    name: "delay on findings: a warning asks for Send again, then the mail is held 300 s",
+    client: { to: fiveParties },
+    policy: "delay-findings",
+    sends: 2,
+  },
+  {
+    name: "delay with a block: still stopped, held for Send Anyway",
+    client: { cc: EIGHT_HUNDRED.slice(0, 30), mailbox: "1.14" },
+    policy: "delay-override",
+  },
+  {
+    name: "delay never holds a block nobody may override",
+    client: { cc: EIGHT_HUNDRED.slice(0, 30) },
+    policy: "delay",
+  },
+  {
+    name: "delay is not set on a meeting",
+    client: { itemType: "appointment", to: threeParties },
+    policy: "delay",
   },
   {
     // The fail mode comes from the last policy the checker accepted: a checker that hangs
@@ -366,8 +418,9 @@ export async function runScenario(scenario, server, bundle) {
     notifications: fake.state.notifications,
     storage: fake.state.storage,
     roaming: fake.state.roaming,
-    recipientWrites: fake.log.filter((entry) => /setAsync|addAsync/.test(entry.call) && !/^sensitivityLabel/.test(entry.call)),
     calls: fake.log.map((entry) => entry.call),
+    recipientWrites: fake.log.filter((entry) => /^(to|cc|bcc)\.(setAsync|addAsync)$/.test(entry.call)),
+    deliveryTimes: fake.state.deliveryTimes.map((entry) => ({ delaySeconds: (entry.at - entry.setAt) / 1000 })),
     fetched,
   }));
 }

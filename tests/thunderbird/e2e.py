@@ -462,6 +462,64 @@ def fail_closed_company_keeps_the_mail_when_the_policy_url_answers_html(tb: Thun
     expect_nothing_delivered(sink, "after Back to editing")
 
 
+# -- the delivery delay (policy `delay`): held in a countdown, stopped or sent ----------
+
+DELAY_SECONDS = 8
+DELAY_POLICY = {"delay": {"seconds": DELAY_SECONDS}}
+
+
+def expect_countdown(tb: Thunderbird, sink: SmtpSink) -> dict:
+    def shown():
+        check(not sink.deliveries, "the held mail went out before its countdown")
+        return tb.countdown_if_ready()
+
+    return tb.wait(shown, 20, "the countdown window", interval=0.2)
+
+
+def held_mail_is_stopped_and_never_arrives(tb: Thunderbird, sink: SmtpSink) -> None:
+    tb.compose(to=["Bob <bob@partner.example>"], subject="Offer")
+    tb.click_send()
+    countdown = expect_countdown(tb, sink)
+    check(countdown["verdict"] == "countdown", f"not the countdown: {countdown}")
+    check("stop" in countdown["buttons"] and "send-now" in countdown["buttons"], f"buttons {countdown['buttons']}")
+    check("0:0" in countdown["title"], f"no time left shown: {countdown['title']!r}")
+    tb.screenshot_dialog("delay-countdown")
+    state = tb.compose_state()
+    check(state is not None and not state["locked"], f"the compose window is not open and free during the countdown: {state}")
+    tb.countdown_click("stop")
+    tb.wait(lambda: not tb.countdown_open(), 10, "the countdown to close")
+    # Past the end of the countdown, and then some: nothing may arrive.
+    time.sleep(DELAY_SECONDS + 1)
+    expect_nothing_delivered(sink, "after Stop")
+    state = tb.wait(lambda: (s := tb.compose_state()) and not s["locked"] and s, 10, "the compose window")
+    check(state["to"] == ["bob@partner.example"], f"the draft changed: {state}")
+
+
+def held_mail_arrives_after_the_delay(tb: Thunderbird, sink: SmtpSink) -> None:
+    tb.compose(to=["Bob <bob@partner.example>"], subject="Offer")
+    clicked = time.monotonic()
+    tb.click_send()
+    expect_countdown(tb, sink)
+    deliveries = sink.wait_for(1, DELAY_SECONDS + DELIVERY_TIMEOUT)
+    arrived = time.monotonic() - clicked
+    check(len(deliveries) == 1, f"nothing was delivered within {DELAY_SECONDS + DELIVERY_TIMEOUT}s of Send")
+    check(arrived >= DELAY_SECONDS, f"delivered {arrived:.1f}s after Send, before the {DELAY_SECONDS}s delay")
+    check(deliveries[0].rcpt_to == ["bob@partner.example"], f"envelope {deliveries[0].rcpt_to}")
+    print(f"    held mail arrived {arrived:.1f}s after Send (delay {DELAY_SECONDS}s)", flush=True)
+    time.sleep(QUIET_SECONDS)
+    check(len(sink.deliveries) == 1, f"sent more than once: {len(sink.deliveries)}")
+    tb.wait(lambda: not tb.countdown_open(), 10, "the countdown to close")
+    tb.wait(lambda: tb.compose_state() is None, 20, "the compose window to close after sending")
+
+
+def internal_mail_is_not_held(tb: Thunderbird, sink: SmtpSink) -> None:
+    tb.compose(to=["Carl <carl@example.com>"], subject="Lunch")
+    tb.click_send()
+    mail = expect_one_delivery(sink, "an internal mail under the external delay")
+    check(mail.rcpt_to == ["carl@example.com"], f"envelope {mail.rcpt_to}")
+    check(not tb.countdown_open(), "a countdown for internal mail")
+
+
 def rollout_policies(xpi: Path, addon_id: str, extension_policy: dict) -> dict:
     """IT's example policies.json, with the add-on from `xpi` and this policy."""
     example = json.loads((ROOT / "addin-thunderbird" / "policies.example.json").read_text())
@@ -512,6 +570,9 @@ def cleanup_between_cases(tb: Thunderbird) -> None:
         if tb.dialog_open():
             tb.dialog_click("back")
             tb.wait(lambda: not tb.dialog_open(), 10, "the dialog to close")
+        if tb.countdown_open():
+            tb.countdown_click("stop")
+            tb.wait(lambda: not tb.countdown_open(), 10, "the countdown to close")
         tb.close_compose_windows()
     except Exception as error:
         print(f"  (cleanup: {error})", flush=True)
@@ -572,6 +633,7 @@ def main(argv: list[str]) -> int:
             ("policy URL", None, addon_id, {"policy_url": POLICY_SERVER.url}, selected([policy_url_lowers_the_threshold, fail_closed_company_keeps_the_mail_when_the_policy_url_answers_html])),
             # A typo in IT's policy: the checker rejects it, the policy's fail mode holds.
             ("broken policy", None, addon_id, {"policy": BROKEN_POLICY}, selected([broken_policy_fails_closed_and_keeps_the_draft])),
+            ("delay policy", None, addon_id, {"policy": DELAY_POLICY}, selected([held_mail_is_stopped_and_never_arrives, held_mail_arrives_after_the_delay, internal_mail_is_not_held])),
         ]
         for label, binary, installed, extension_policy, cases in runs:
             if not cases:

@@ -95,13 +95,13 @@ DIALOG_FRAME_SCRIPT = r"""
 """
 
 FIND_DIALOG_JS = """
-const [addonId] = arguments;
+const [addonId, page] = arguments;
 const policy = WebExtensionPolicy.getByID(addonId);
 for (const win of Services.wm.getEnumerator(null)) {
   if (!win.location.href.includes("extensionPopup")) continue;
   const browser = win.document.getElementById("requestFrame") || win.document.querySelector("browser");
   const spec = browser?.currentURI?.spec || "";
-  if (policy && spec.startsWith(policy.getURL("dialog.html"))) return spec;
+  if (policy && spec.startsWith(policy.getURL(page || "dialog.html"))) return spec;
 }
 return null;
 """
@@ -441,6 +441,23 @@ class Thunderbird:
         result = self._dialog_request({"op": "type", "id": element_id, "value": value})
         if not result.get("ok"):
             raise ThunderbirdError(f"dialog: {result.get('error')}")
+
+    # -- the countdown of a held mail (policy `delay`) -------------------------------
+
+    def countdown_open(self) -> bool:
+        return self.m.execute_script(FIND_DIALOG_JS, script_args=[self.addon_id, "countdown.html"]) is not None
+
+    def countdown_if_ready(self) -> dict | None:
+        """What the countdown window shows once rendered; None before that or without one."""
+        if not self.countdown_open():
+            return None
+        state = self._page_request("countdown.html", {"op": "state"})
+        return state if state.get("ok") and state.get("state") == "ready" else None
+
+    def countdown_click(self, button_id: str) -> None:
+        result = self._page_request("countdown.html", {"op": "click", "id": button_id})
+        if not result.get("ok"):
+            raise ThunderbirdError(f"countdown: {result.get('error')}")
 
     def screenshot_dialog(self, name: str) -> Path:
         """Saves a PNG of the dialog window into the artifacts folder."""

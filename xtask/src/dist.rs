@@ -23,13 +23,17 @@ use std::process::Command;
 
 use crate::{run, tools};
 
-/// The most the checker's wasm module may weigh, gzip -9, data included (400 KB).
+/// The most the checker's wasm module may weigh, gzip -9, data included (420 KB).
 ///
 /// Raised from 350 KB on purpose: with the lookalike and personal-data rules merged the
 /// module measures 389,734 bytes (341,805 before them, after this session's table
 /// change); the budget keeps ~10 KB over that so further growth must be measured and
-/// argued, not slip in. Issue 12's goal stays 200 KB (see the crate README).
-pub(crate) const WASM_GZIP_BUDGET: u64 = 400_000;
+/// argued, not slip in. Raised again from 400 KB: text extraction from Office,
+/// OpenDocument and PDF attachments (`extract/`), dates of birth and ICD-10 codes
+/// measured 417,225 bytes (+25.3 KB over 391,968; float parsing, 11 KB of it, was
+/// already taken out). Issue 12's goal stays 200 KB (see the crate README); loading
+/// extraction as a second module only for drafts with documents is the way back.
+pub(crate) const WASM_GZIP_BUDGET: u64 = 420_000;
 
 /// wasm features rustc's wasm32-unknown-unknown target emits; binaryen must accept
 /// them, and wasm2js lowers them to plain JavaScript.

@@ -4,6 +4,11 @@
 //! site's other files (styles, scripts, catalogues) beside them, so the server hosts
 //! `dist/www/` and a change to the navigation is one edit.
 //!
+//! A page's content may name facts the build knows, so that the rollout pages can be
+//! copied as they are: `{{thunderbird-addon-id}}` (the id in
+//! `addin-thunderbird/manifest.json`). A `{{` left in a rendered page is an error. The
+//! reviewed screenshots (`tests/screenshots/*.png`) are copied to `/screenshots/`.
+//!
 //! A page starts with an HTML comment of `key: value` lines:
 //!
 //! ```text
@@ -50,6 +55,7 @@ pub(crate) fn build() -> Result<(), String> {
     if out.exists() {
         std::fs::remove_dir_all(&out).map_err(|e| format!("cannot clear {out:?}: {e}"))?;
     }
+    let addon_id = thunderbird_addon_id(&root)?;
     let mut pages = 0;
     for file in files_under(&source)? {
         let relative = file
@@ -66,16 +72,89 @@ pub(crate) fn build() -> Result<(), String> {
         if file.extension().is_some_and(|ext| ext == "html") {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let page = parse(&text).map_err(|e| format!("www/{}: {e}", relative.display()))?;
+            let mut page = parse(&text).map_err(|e| format!("www/{}: {e}", relative.display()))?;
+            page.main = page.main.replace("{{thunderbird-addon-id}}", &addon_id);
+            if let Some(at) = page.main.find("{{") {
+                let near: String = page.main[at..].chars().take(40).collect();
+                return Err(format!(
+                    "www/{}: unknown place `{near}`",
+                    relative.display()
+                ));
+            }
             let html = render(&layout, &page).map_err(|e| format!("www/{LAYOUT}: {e}"))?;
             std::fs::write(&target, html).map_err(|e| format!("cannot write {target:?}: {e}"))?;
             pages += 1;
+        } else if relative == Path::new("messages.json") {
+            let catalogue = site_catalogue(&file, &root.join(CORE_CATALOGUE))?;
+            std::fs::write(&target, catalogue)
+                .map_err(|e| format!("cannot write {target:?}: {e}"))?;
         } else {
             std::fs::copy(&file, &target).map_err(|e| format!("cannot copy {file:?}: {e}"))?;
         }
     }
+    let shots = out.join("screenshots");
+    std::fs::create_dir_all(&shots).map_err(|e| format!("cannot create {shots:?}: {e}"))?;
+    for file in files_under(&root.join("tests/screenshots"))? {
+        if file.extension().is_some_and(|ext| ext == "png") {
+            let name = file.file_name().ok_or("a screenshot without a name")?;
+            std::fs::copy(&file, shots.join(name))
+                .map_err(|e| format!("cannot copy {file:?}: {e}"))?;
+        }
+    }
     eprintln!("site: {pages} pages rendered into dist/www/");
     Ok(())
+}
+
+/// The core's catalogue, which names the rules.
+const CORE_CATALOGUE: &str = "crates/sendguard-core/messages.json";
+
+/// The site's catalogue plus each rule's title and reason (`rule.<id>.title`,
+/// `rule.<id>.why`) from the core's, so the policy editor names the rules as the reports
+/// do, in every language, without a second copy of those texts.
+fn site_catalogue(site: &Path, core: &Path) -> Result<String, String> {
+    let read = |path: &Path| -> Result<serde_json::Value, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let (mut catalogue, core_catalogue) = (read(site)?, read(core)?);
+    let languages = catalogue
+        .as_object_mut()
+        .ok_or_else(|| format!("{}: not an object of languages", site.display()))?;
+    for (lang, messages) in languages.iter_mut() {
+        let from_core = core_catalogue
+            .get(lang)
+            .and_then(serde_json::Value::as_object);
+        let (Some(messages), Some(from_core)) = (messages.as_object_mut(), from_core) else {
+            return Err(format!("no `{lang}` messages in {}", core.display()));
+        };
+        for (key, text) in from_core {
+            let rest = key.strip_prefix("rule.").unwrap_or_default();
+            let id = rest.strip_suffix(".title").or(rest.strip_suffix(".why"));
+            if id.is_some_and(|id| !id.is_empty() && !id.contains('.')) {
+                messages.insert(key.clone(), text.clone());
+            }
+        }
+    }
+    serde_json::to_string_pretty(&catalogue).map_err(|e| e.to_string())
+}
+
+/// The Thunderbird add-on's id (`browser_specific_settings.gecko.id`), which IT's
+/// `policies.json` must name.
+fn thunderbird_addon_id(root: &Path) -> Result<String, String> {
+    let path = root.join("addin-thunderbird/manifest.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let gecko = text
+        .find("\"gecko\"")
+        .ok_or_else(|| format!("{}: no `gecko` section", path.display()))?;
+    let id = text[gecko..]
+        .find("\"id\"")
+        .map(|at| &text[gecko + at + 4..])
+        .and_then(|rest| rest.split('"').nth(1))
+        .filter(|id| !id.is_empty() && id.contains('@'))
+        .ok_or_else(|| format!("{}: no `gecko.id`", path.display()))?;
+    Ok(id.to_string())
 }
 
 fn files_under(dir: &Path) -> Result<Vec<PathBuf>, String> {

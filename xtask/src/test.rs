@@ -42,6 +42,10 @@ const STEPS: &[Step] = &[
         run: mime_oracle,
     },
     Step {
+        name: "msg oracle",
+        run: msg_oracle,
+    },
+    Step {
         name: "fuzz smoke",
         run: fuzz_smoke,
     },
@@ -193,6 +197,62 @@ fn mime_oracle() -> Result<(), String> {
     )
 }
 
+/// Outlook `.msg` files read by sendguard against the PyPI package `extract_msg` and
+/// against their `.eml` twins (`tests/msg-oracle/compare.py`). The package goes into a
+/// virtual environment under `target/` on first use, pinned to one version.
+fn msg_oracle() -> Result<(), String> {
+    const EXTRACT_MSG: &str = "extract-msg==0.57.0";
+    run::cargo(&[
+        "build",
+        "--locked",
+        "-p",
+        "sendguard-core",
+        "--features",
+        "legacy-charsets",
+        "--example",
+        "read_eml",
+    ])?;
+    let root = run::root();
+    let venv = root.join("target/msg-oracle-venv");
+    let python = venv.join("bin/python");
+    let python = python.to_string_lossy();
+    let installed = std::process::Command::new(&*python)
+        .args([
+            "-c",
+            "import extract_msg; assert extract_msg.__version__ == '0.57.0'",
+        ])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !installed {
+        run::run_in(
+            &root,
+            "python3",
+            &["-m", "venv", &venv.to_string_lossy()],
+            &[],
+        )?;
+        run::run_in(
+            &root,
+            &python,
+            &[
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                EXTRACT_MSG,
+            ],
+            &[],
+        )?;
+    }
+    let binary = root.join("target/debug/examples/read_eml");
+    run::run_in(
+        &root,
+        &python,
+        &["tests/msg-oracle/compare.py", &binary.to_string_lossy()],
+        &[],
+    )
+}
+
 /// The site (landing page, playground, policy editor, docs) in Debian's Chromium, served
 /// by the real `sendguard serve` with the checker package from `dist/checker/`.
 fn www() -> Result<(), String> {
@@ -247,9 +307,22 @@ pub(crate) fn fuzz(seconds: u64) -> Result<(), String> {
             64 * 1024,
         ),
         ("address_header", "fuzz/seeds/address_header", "", 64 * 1024),
+        (
+            "msg",
+            "tests/msg-oracle/corpus/email-outlook-message",
+            ".msg",
+            64 * 1024,
+        ),
+        (
+            "msg",
+            "tests/msg-oracle/corpus/msgreader",
+            ".msg",
+            64 * 1024,
+        ),
     ];
-    const TARGETS: [&str; 6] = [
+    const TARGETS: [&str; 7] = [
         "eml",
+        "msg",
         "address_list",
         "policy",
         "draft_json",

@@ -1,4 +1,4 @@
-//! Prints what sendguard reads from `.eml` files, one JSON object per line: the
+//! Prints what sendguard reads from `.eml` and Outlook `.msg` files, one JSON object per line: the
 //! recipients of every address field and every file with all its names. The
 //! differential test (`tests/mime-oracle/compare.py`, run by `cargo xtask test
 //! "mime oracle"`) compares this with Python's `email` package.
@@ -31,7 +31,12 @@ fn main() {
 }
 
 fn read(path: &str, bytes: &[u8]) -> Value {
-    let draft = match sendguard_core::Draft::from_eml(bytes) {
+    let parsed = if sendguard_core::looks_like_msg(bytes) {
+        sendguard_core::Draft::from_msg(bytes)
+    } else {
+        sendguard_core::Draft::from_eml(bytes)
+    };
+    let draft = match parsed {
         Ok(draft) => draft,
         Err(error) => return json!({"path": path, "error": error.to_string()}),
     };
@@ -50,5 +55,8 @@ fn read(path: &str, bytes: &[u8]) -> Value {
         "bcc": keys(&draft.bcc),
         "files": files,
         "not_opened": gaps,
+        "from": draft.from.as_ref().map(sendguard_core::Address::key),
+        "subject": draft.subject,
+        "body": draft.body,
     })
 }

@@ -150,8 +150,8 @@ impl<'de> serde::Deserialize<'de> for DomainName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         DomainName::parse(&text).ok_or_else(|| {
-            // The policy's error catalogue knows this phrase (`policy.want.domain`).
-            serde::de::Error::invalid_value(serde::de::Unexpected::Str(&text), &"a domain name")
+            let found = serde::de::Unexpected::Str(&text);
+            serde::de::Error::invalid_value(found, &crate::expecting::Expecting::Domain)
         })
     }
 }

@@ -25,10 +25,13 @@
 mod registry;
 
 mod address;
+mod cfb;
 mod domain;
 mod draft;
 mod eml;
 mod error;
+mod expecting;
+mod extract;
 mod files;
 mod fix;
 #[cfg(test)]
@@ -43,6 +46,7 @@ mod lookalike;
 mod message_prefixes;
 mod messages;
 mod mime;
+mod msg;
 mod personal_data;
 mod policy;
 mod recipients;
@@ -69,11 +73,13 @@ pub use incident::{
     Incident, PeopleList, Recipients, Risk, parse_noticed,
 };
 pub use messages::{Lang, Text};
+pub use msg::looks_like_msg;
 pub use policy::{
-    DomainSet, FailMode, OwnIdentifier, PersonalData, Policy, PolicyError, PolicyErrorKind,
-    ProtectionPolicy, RecipientSeverities, Severities, default_policy_json,
+    DelayPolicy, DelayWhen, DomainSet, FailMode, MAX_DELAY_SECONDS, OwnIdentifier, PersonalData,
+    Policy, PolicyError, PolicyErrorKind, ProtectionPolicy, RecipientSeverities, Severities,
+    default_policy_json,
 };
-pub use report::{Override, Report};
+pub use report::{Delay, Override, Report};
 pub use rules::check;
 pub use vocabulary::{Finding, Fix, FixOffer, RuleId, Severity, Summary, Verdict};
 

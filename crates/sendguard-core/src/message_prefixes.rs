@@ -11,4 +11,5 @@ pub(crate) const CORE_MESSAGE_PREFIXES: &[&str] = &[
     "format.",
     "personal-data.",
     "policy.",
+    "delayed.",
 ];

@@ -232,7 +232,11 @@ pub(crate) fn read(bytes: &[u8], entry: &Entry, limit: usize) -> Result<Vec<u8>,
     let header = local_header(bytes, at).ok_or(Unread::Unreadable)?;
     let data = bytes.get(header.data_start..).ok_or(Unread::Unreadable)?;
     let data = match index(entry.compressed_size) {
-        Some(size) if size <= data.len() => &data[..size],
+        // With a data descriptor (flag bit 3) a local header may say 0: deflate data
+        // ends by itself, so read on.
+        Some(size) if size <= data.len() && !(size == 0 && header.flags & 0x0008 != 0) => {
+            &data[..size]
+        }
         _ => data,
     };
     match entry.method {

@@ -303,12 +303,14 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
         "0",
     ),
     ("attachments.max_total_mb", r#"{"minimum": 1}"#, "0"),
+    ("delay.seconds", r#"{"maximum": 900}"#, "901"),
     ("personal_data.min_ibans", r#"{"minimum": 1}"#, "0"),
     (
         "personal_data.min_other_identifiers",
         r#"{"minimum": 1}"#,
         "0",
     ),
+    ("personal_data.min_dates_of_birth", r#"{"minimum": 1}"#, "0"),
     ("personal_data.min_list_people", r#"{"minimum": 1}"#, "0"),
     (
         "protection.label",

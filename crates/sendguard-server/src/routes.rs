@@ -8,23 +8,24 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{
-    ACCESS_CONTROL_ALLOW_ORIGIN, ALLOW, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG,
+    ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG,
     IF_NONE_MATCH, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, VARY, X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
-use axum::middleware::{self, Next};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use tower::ServiceExt as _;
+use tower_http::LatencyUnit;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::SiteRoots;
 use crate::manifest::{
@@ -71,8 +72,11 @@ enum Generated {
     AllowedScripts,
 }
 
-/// The whole site as one router; `hsts` adds `Strict-Transport-Security`.
+/// The whole site as one router; `hsts` adds `Strict-Transport-Security`. Every route,
+/// the file fallback included, is a `GET` method router, so any other method gets axum's
+/// `405` with `Allow: GET,HEAD` before a handler runs.
 pub(crate) fn router(state: AppState, hsts: bool) -> Router {
+    let state = Arc::new(state);
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/policy.json", get(policy))
@@ -87,11 +91,19 @@ pub(crate) fn router(state: AppState, hsts: bool) -> Router {
     ] {
         router = router.route(path, get(move |s: Shared, p: Parts| generated(s, p, what)));
     }
+    // No client addresses and no query strings are logged: there is nothing personal
+    // to keep. Server errors are logged as failures, at error level.
+    let log = TraceLayer::new_for_http()
+        .make_span_with(|request: &Request| {
+            let path: String = request.uri().path().chars().take(256).collect();
+            tracing::info_span!("request", method = %request.method(), path)
+        })
+        .on_request(())
+        .on_response(DefaultOnResponse::new().latency_unit(LatencyUnit::Micros));
     router
-        .fallback(static_file)
-        .with_state(Arc::new(state))
-        .layer(middleware::from_fn(log_request))
-        .layer(middleware::from_fn(get_and_head_only))
+        .fallback_service(get(static_file).with_state(Arc::clone(&state)))
+        .with_state(state)
+        .layer(log)
         .layer(CatchPanicLayer::new())
         .layer(middleware::map_response_with_state(hsts, every_answer))
 }
@@ -114,20 +126,6 @@ async fn every_answer(State(hsts): State<bool>, mut response: Response) -> Respo
     if hsts {
         headers.insert(STRICT_TRANSPORT_SECURITY, value("max-age=31536000"));
     }
-    response
-}
-
-/// `405` for every method but `GET` and `HEAD`, on every URL, before any route runs.
-async fn get_and_head_only(request: Request, next: Next) -> Response {
-    if request.method() == Method::GET || request.method() == Method::HEAD {
-        return next.run(request).await;
-    }
-    let mut response = plain(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "only GET and HEAD are served",
-    );
-    let allow = HeaderValue::from_static("GET, HEAD");
-    response.headers_mut().insert(ALLOW, allow);
     response
 }
 
@@ -403,21 +401,4 @@ async fn guard(dir: &Path, rest: &str) -> Result<(), &'static str> {
         Ok(true) => Ok(()),
         _ => Err("outside the site"),
     }
-}
-
-/// One structured log line per request: method, path, status and time taken. No client
-/// addresses and no query strings are logged: there is nothing personal to keep.
-async fn log_request(request: Request, next: Next) -> Response {
-    let method = request.method().clone();
-    let path: String = request.uri().path().chars().take(256).collect();
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-    let status = response.status().as_u16();
-    if response.status().is_server_error() {
-        tracing::warn!(%method, path, status, micros, "request");
-    } else {
-        tracing::info!(%method, path, status, micros, "request");
-    }
-    response
 }

@@ -151,7 +151,19 @@ export interface Report {
   findings: Finding[];
   summary: Summary;
   override: Override;
+  /** How long the mail waits after Send before it leaves (policy `delay`); absent: at once. */
+  delay?: Delay;
   checker_version: string;
+}
+
+/** A hold after Send, decided by the core so every front end holds the same mail. */
+export interface Delay {
+  /** 1 to 900. */
+  seconds: number;
+  /** Which `delay.when` setting held the mail. */
+  reason: "external" | "findings" | "always";
+  /** One sentence: how long, and why. */
+  message: Text;
 }
 
 /** A file a fix produced (`export-recipients`). */
@@ -236,6 +248,8 @@ export interface Policy {
     min_ibans?: number;
     /** Distinct other identifiers (cards, tax, pension and health insurance numbers, identity documents) from which personal-data-identifiers reports. */
     min_other_identifiers?: number;
+    /** Distinct dates of birth (a date after "geb.", "born", "Geburtsdatum", … or in such a column) from which personal-data-identifiers reports: one person's is a booking, several are a list of people. */
+    min_dates_of_birth?: number;
     /** Distinct people (e-mail addresses, phone numbers or vCards) in one part (the text, one file) from which personal-data-member-list reports. */
     min_list_people?: number;
     /** The severity of a personal-data finding by who gets the mail; the most exposed recipient decides, and the rule's own severity is the ceiling. */
@@ -247,6 +261,13 @@ export interface Policy {
       /** Some recipient is a private mailbox (freemail, consumer ISP). */
       private_mailbox?: "off" | "info" | "warn" | "block";
     };
+  };
+  /** Holding mail back for a while after Send, so that a mistake can still be stopped. Off by default. */
+  delay?: {
+    /** Seconds a mail waits after Send before it leaves (at most 900). 0: no delay. A delay comes after the checks and never replaces a block. */
+    seconds?: number;
+    /** Which mail waits: external (a recipient outside the organization), findings (an external recipient and a warning or block the user sent past) or always. */
+    when?: "external" | "findings" | "always";
   };
   /** When sensitive personal data must travel end-to-end encrypted or labelled (rule unprotected-sensitive-data), and the sensitivity label the Outlook fix applies. */
   protection?: {

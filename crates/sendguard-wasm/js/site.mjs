@@ -1,5 +1,6 @@
-// The site-only module: `.eml` parsing for the web playground, from the same Rust core
-// (`Draft::from_eml`) that `sendguard check` uses. A module of its own (feature `site`,
+// The site-only module: reading saved mail for the web playground (`.eml`, and Outlook
+// `.msg` by its first bytes), from the same Rust core (`Draft::from_eml`,
+// `Draft::from_msg`) that `sendguard check` uses. A module of its own (feature `site`,
 // the same byte/JSON ABI as the checker), because the legacy charset tables would not
 // fit the add-ins' size budget; the add-ins never load it. WebAssembly only: the
 // playground runs in current browsers.
@@ -24,7 +25,7 @@ function asBytes(eml) {
 }
 
 /**
- * Reads a saved message (`.eml`: bytes, or text) into a draft, the JSON shape the
+ * Reads a saved message (`.eml` bytes or text, or an Outlook `.msg`'s bytes) into a draft, the JSON shape the
  * checker's `check` takes: what `sendguard check` reads from the same file. Rejects with
  * an Error of `kind` "draft" (the core's message) on a file it cannot read, or "crash"
  * (a bug; the next call uses a fresh instance).

@@ -219,8 +219,8 @@ pub unsafe extern "C" fn sg_parse_addresses(ptr: *const u8, len: usize) -> u32 {
     finish(input_str(bytes, FailureKind::Draft).map(crate::parse_addresses_json))
 }
 
-/// Reads a saved message (`.eml` bytes) into the JSON draft the core checks (the web
-/// playground's module); output: the draft.
+/// Reads a saved message (`.eml` or Outlook `.msg` bytes) into the JSON draft the core
+/// checks (the web playground's module); output: the draft.
 ///
 /// # Safety
 /// `ptr`/`len` must come from [`sg_alloc`] (or `len` be 0).

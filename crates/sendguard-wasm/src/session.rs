@@ -259,11 +259,17 @@ pub fn parse_addresses_json(text: &str) -> String {
     out
 }
 
-/// Reads a saved message (`.eml` bytes) into the JSON draft the core checks, as
-/// `sendguard check` would.
+/// Reads a saved message into the JSON draft the core checks, as `sendguard check`
+/// would: an Outlook `.msg` (recognised by its first bytes, a compound file) or an
+/// `.eml`.
 #[cfg(feature = "eml")]
 pub fn draft_json_from_eml(eml: &[u8]) -> Result<String, Failure> {
-    let draft = Draft::from_eml(eml).map_err(|e| Failure::from_input(&e))?;
+    let draft = if sendguard_core::looks_like_msg(eml) {
+        Draft::from_msg(eml)
+    } else {
+        Draft::from_eml(eml)
+    }
+    .map_err(|e| Failure::from_input(&e))?;
     serde_json::to_string(&draft).map_err(|e| Failure::new(FailureKind::Draft, e))
 }
 
@@ -335,6 +341,22 @@ mod tests {
             r#"{"kind":"remove-recipient","addresses":["a@b.de"]}"#,
         );
         assert!(missing.unwrap_err().message().contains("a@b.de"));
+    }
+
+    #[cfg(feature = "eml")]
+    #[test]
+    fn msg_becomes_the_cores_draft() {
+        let msg = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/msg-oracle/corpus/email-outlook-message/plain_jpeg_attached.msg"
+        ))
+        .unwrap();
+        let json = draft_json_from_eml(&msg).unwrap();
+        let expected = serde_json::to_string(&Draft::from_msg(&msg).unwrap()).unwrap();
+        assert_eq!(json, expected);
+        assert!(json.contains("test.jpg"));
+        let failure = draft_json_from_eml(&msg[..600]).unwrap_err().to_json();
+        assert!(failure.contains("Outlook .msg"), "{failure}");
     }
 
     #[cfg(feature = "eml")]

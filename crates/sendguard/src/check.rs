@@ -169,8 +169,16 @@ fn read_capped(source: impl std::io::Read, what: &str) -> Result<Vec<u8>, String
     Ok(bytes)
 }
 
-/// `.json` files and anything that starts with `{` are JSON drafts; the rest is mail.
+/// Outlook `.msg` files are recognised by their first bytes (a compound file), whatever
+/// their name; `.json` files and anything that starts with `{` are JSON drafts; the
+/// rest is mail (`.eml`).
 fn parse_draft(file: &Path, bytes: &[u8]) -> Result<Draft, String> {
+    let named_msg = file
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("msg"));
+    if sendguard_core::looks_like_msg(bytes) || (named_msg && !bytes.is_empty()) {
+        return Draft::from_msg(bytes).map_err(|error| error.to_string());
+    }
     let is_json = file
         .extension()
         .is_some_and(|ext| ext.eq_ignore_ascii_case("json"))

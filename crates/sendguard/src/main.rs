@@ -38,7 +38,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check drafts (.eml or JSON) and report what would be stopped at Send.
+    /// Check drafts (.eml, Outlook .msg or JSON) and report what would be stopped at Send.
     ///
     /// Exit status: 0 pass, 1 warn, 2 block (the worst over all files),
     /// 65 if a file cannot be read.
@@ -71,7 +71,8 @@ struct CheckArgs {
     /// Language of the text output (default: from LANG, else English).
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
-    /// Drafts to check: .eml messages or JSON drafts; `-` reads one from stdin.
+    /// Drafts to check: .eml or Outlook .msg messages, or JSON drafts; `-` reads one
+    /// from stdin.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
 }

@@ -78,6 +78,9 @@ pub(crate) fn render_text(file: &str, report: &Report, lang: Lang) -> String {
         report.verdict.id().to_uppercase(),
         terminal_safe(report.headline.get(lang))
     );
+    if let Some(delay) = &report.delay {
+        let _ = writeln!(out, "  {}", terminal_safe(delay.message.get(lang)));
+    }
     for finding in &report.findings {
         let (severity, label) = severity_label(finding.severity);
         let _ = writeln!(

@@ -221,6 +221,33 @@ fn policy_from_file_changes_the_verdict() {
     );
 }
 
+/// Issue 15: the delay is the core's decision, so the CLI reports the same hold the
+/// add-ins apply, in text and JSON; a pass keeps its exit status.
+#[test]
+fn delay_from_the_policy_is_reported_in_text_and_json() {
+    let dir = scratch("delay");
+    let policy = write(&dir, "p.json", r#"{"delay": {"seconds": 120}}"#);
+    let external = write(&dir, "external.eml", &newsletter(1));
+    let internal = write(&dir, "internal.eml", OK);
+    let output = sendguard(&["check", "--policy", &policy, &external]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stdout(&output).contains("so it waits 2 minutes before it leaves"),
+        "{}",
+        stdout(&output)
+    );
+    let output = sendguard(&[
+        "check", "--policy", &policy, "--format", "json", &external, &internal,
+    ]);
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines[0]["delay"]["seconds"], 120);
+    assert_eq!(lines[0]["delay"]["reason"], "external");
+    assert!(lines[1].get("delay").is_none(), "internal mail is not held");
+}
+
 #[test]
 fn policy_default_is_valid_and_schema_is_json() {
     let default = sendguard(&["policy", "default"]);
@@ -337,6 +364,41 @@ fn manifest_fills_every_placeholder_for_the_url_and_send_mode() {
     let bad = sendguard(&["manifest", "--url", "sendguard.corp.example", "--out", &out]);
     assert_eq!(bad.status.code(), Some(64));
     assert!(stderr(&bad).contains("expected https://"));
+}
+
+#[test]
+fn outlook_msg_is_read_by_its_first_bytes_and_checks_like_its_eml_twin() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/msg-oracle/corpus/email-outlook-message");
+    let dir = scratch("msg");
+    // Named neither .msg nor .eml: the magic bytes decide.
+    let renamed = dir.join("saved-from-outlook.dat");
+    std::fs::copy(corpus.join("plain_jpeg_attached.msg"), &renamed).unwrap();
+    let twin = corpus.join("plain_jpeg_attached.eml");
+    let report = |path: &Path| {
+        let output = sendguard(&["check", "--format", "json", path.to_str().unwrap()]);
+        assert!(output.status.code().unwrap() <= 2, "{}", stderr(&output));
+        let mut json: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+        json.as_object_mut().unwrap().remove("file");
+        json
+    };
+    let from_msg = report(&renamed);
+    assert_eq!(from_msg, report(&twin));
+    assert!(from_msg["verdict"].is_string());
+
+    // A damaged .msg: exit 65, a message with the place, no panic.
+    let mut bytes = std::fs::read(corpus.join("plain_unsent.msg")).unwrap();
+    bytes.truncate(700);
+    let broken = dir.join("broken.msg");
+    std::fs::write(&broken, &bytes).unwrap();
+    let output = sendguard(&["check", broken.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(65));
+    let err = stderr(&output);
+    assert!(
+        err.contains("broken.msg: not a readable Outlook .msg"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
 }
 
 /// `sendguard incident` prints the register entry of the golden corpus file that

@@ -522,9 +522,12 @@ impl Incident {
         let meaning = if self.assessment.risk == Risk::Low {
             w.t("subjects.meaning.default", &[])
         } else {
+            // What concerns the reader; how far the mail went is for the register.
             self.reason_texts(w)
                 .into_iter()
-                .filter(|text| !text.is_empty())
+                .zip(&self.assessment.reasons)
+                .filter(|(_, id)| !matches!(**id, "external-recipients" | "internal-only"))
+                .map(|(text, _)| text)
                 .collect::<Vec<_>>()
                 .join(" ")
         };

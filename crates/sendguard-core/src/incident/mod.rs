@@ -127,7 +127,7 @@ pub struct DisclosedData {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IdentifierCount {
     /// `iban`, `card`, `tax-id`, `pension-number`, `health-insurance-number`,
-    /// `id-document`.
+    /// `id-document`, `date-of-birth`.
     pub kind: &'static str,
     /// Distinct values.
     pub count: usize,
@@ -223,6 +223,7 @@ fn identifier_kind(identifier: Identifier) -> &'static str {
         Identifier::PensionNumber => "pension-number",
         Identifier::HealthInsuranceNumber => "health-insurance-number",
         Identifier::IdDocument => "id-document",
+        Identifier::DateOfBirth => "date-of-birth",
     }
 }
 
@@ -298,7 +299,11 @@ impl Incident {
             external_organizations: external
                 .iter()
                 .filter(|r| !r.freemail)
-                .filter_map(|r| r.organization.as_ref().map(crate::domain::DomainName::as_str))
+                .filter_map(|r| {
+                    r.organization
+                        .as_ref()
+                        .map(crate::domain::DomainName::as_str)
+                })
                 .collect::<BTreeSet<_>>()
                 .len(),
             private_mailboxes: external.iter().filter(|r| r.freemail).count(),
@@ -491,7 +496,24 @@ fn assessment(
         ("external-recipients", recipients.external > 0, Risk::Low),
         ("internal-only", recipients.external == 0, Risk::Low),
     ];
-    let applying: Vec<_> = table.iter().filter(|(_, applies, _)| *applies).collect();
+    // A reason says each thing once: the weaker form goes when a stronger one applies.
+    const SUBSUMED: [(&str, &[&str]); 3] = [
+        ("bank-details", &["bank-details-list"]),
+        ("people-in-content", &["many-people-in-content"]),
+        (
+            "addresses-disclosed",
+            &["many-addresses-disclosed", "private-addresses-disclosed"],
+        ),
+    ];
+    let applies = |id: &str| table.iter().any(|(other, on, _)| *other == id && *on);
+    let applying: Vec<_> = table
+        .iter()
+        .filter(|(id, on, _)| {
+            *on && !SUBSUMED
+                .iter()
+                .any(|(weaker, stronger)| weaker == id && stronger.iter().any(|s| applies(s)))
+        })
+        .collect();
     let risk = applying
         .iter()
         .map(|(_, _, risk)| *risk)
@@ -555,11 +577,7 @@ pub(super) mod tests {
         assert_eq!(found.assessment.inform_data_subjects, "likely-not-required");
         assert_eq!(
             found.assessment.reasons,
-            [
-                "private-addresses-disclosed",
-                "addresses-disclosed",
-                "external-recipients"
-            ]
+            ["private-addresses-disclosed", "external-recipients"]
         );
         // The follow-up mail goes to everyone but the sender.
         assert_eq!(found.recipient_addresses.len(), 5);
@@ -620,6 +638,34 @@ pub(super) mod tests {
         let found = incident("To: bob@corp.example", "Hi");
         assert_eq!(found.assessment.reasons, ["internal-only"]);
         assert_eq!(found.notify_authority_by, "2026-12-04T09:00:00Z");
+    }
+
+    #[test]
+    fn hostile_headers_and_ten_thousand_recipients() {
+        let long = "9".repeat(10_000);
+        for date in [
+            long.as_str(),
+            "Tue, 99999999999999999999 Dec 2026 08:15:00 +0100",
+            "1 Dec 9223372036854775807 08:15:00 +0100",
+            "1 Dec 2026 99999999999:15:00 +9999",
+            "((((((((((((",
+            "1 Dec 2026 08:15:00 ö",
+        ] {
+            let found = incident(&format!("To: a@b.example\r\nDate: {date}"), "x");
+            assert_eq!(found.date_header, "unreadable", "{date}");
+        }
+        let id = format!("Message-ID: <{}\u{202E}@x>", "a".repeat(5000));
+        let found = incident(&format!("To: a@b.example\r\n{id}"), "x");
+        assert!(found.message_id.as_ref().unwrap().chars().count() <= 300);
+        let cc: Vec<String> = (0..10_000)
+            .map(|i| format!("p{i}@org{i}.example"))
+            .collect();
+        let started = std::time::Instant::now();
+        let found = incident(&format!("Cc: {}", cc.join(",\r\n ")), "x");
+        assert_eq!(found.recipients.disclosed_addresses, 10_000);
+        let papers = found.documents(crate::Lang::En);
+        assert_eq!(papers.recall_eml.matches("@org").count(), 10_000);
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     }
 
     #[test]

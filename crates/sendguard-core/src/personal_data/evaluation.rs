@@ -1,7 +1,9 @@
 //! Precision and recall of each detector over the labelled corpus in
 //! `tests/personal-data/` (written by its `generate.py`: invoices with the company's
 //! IBAN, payment runs, HR and medical mails, member lists as CSV, VCF and pasted
-//! tables, card data, newsletters, business mail and a meeting invitation). `.txt`
+//! tables and as Word, Excel, PowerPoint, OpenDocument, PDF and zip files, medical
+//! letters with ICD-10 codes and dates of birth, card data, newsletters, business
+//! mail, a meeting invitation and hard negatives for codes and dates). `.txt`
 //! files are checked as the text of a mail, the rest as attachments, with the corpus
 //! policy (the company's own IBAN listed). The table is printed (`cargo xtask test
 //! "personal data"` shows it) and each detector must reach 95 % in both.
@@ -117,6 +119,18 @@ fn precision_and_recall_per_detector() {
         tally.false_negative += expected.difference(&got).count();
         if got != expected {
             misses.push(format!("{file}: special {got:?}, labelled {expected:?}"));
+        }
+        let coded = found.special.iter().any(|hit| hit.diagnosis_codes > 0);
+        let expected = case["icd10"].as_bool().unwrap_or(false);
+        let tally = tallies.entry("icd-10 (health)").or_default();
+        match (coded, expected) {
+            (true, true) => tally.true_positive += 1,
+            (true, false) => tally.false_positive += 1,
+            (false, true) => tally.false_negative += 1,
+            (false, false) => {}
+        }
+        if coded != expected {
+            misses.push(format!("{file}: icd-10 found {coded}, labelled {expected}"));
         }
         let listed = found.lists.iter().any(|list| list.people >= threshold);
         let expected = case["list"].as_bool().unwrap();

@@ -10,6 +10,8 @@
 //! `content-not-inspected`), never a silent skip. Values are never kept in a report:
 //! only their kind, a masked form, a hash for counting distinct values, and the place.
 
+mod birth;
+mod diagnosis;
 #[cfg(test)]
 mod evaluation;
 mod scan;
@@ -55,17 +57,20 @@ pub(crate) enum Identifier {
     /// An identity card or passport: a German document number next to its name, or a
     /// machine-readable zone (ICAO 9303).
     IdDocument,
+    /// A date of birth: a date after a birth word or in a birth-date column.
+    DateOfBirth,
 }
 
 impl Identifier {
     /// Every kind, in report order.
-    pub(crate) const ALL: [Identifier; 6] = [
+    pub(crate) const ALL: [Identifier; 7] = [
         Identifier::Iban,
         Identifier::Card,
         Identifier::TaxId,
         Identifier::PensionNumber,
         Identifier::HealthInsuranceNumber,
         Identifier::IdDocument,
+        Identifier::DateOfBirth,
     ];
 
     /// The stable id, also the catalogue key's tail (`personal-data.kind.<id>`).
@@ -78,6 +83,7 @@ impl Identifier {
             Identifier::PensionNumber => "pension-number",
             Identifier::HealthInsuranceNumber => "health-insurance-number",
             Identifier::IdDocument => "id-document",
+            Identifier::DateOfBirth => "date-of-birth",
         }
     }
 }
@@ -125,6 +131,8 @@ pub(crate) struct SpecialHit {
     pub(crate) location: Location,
     /// The first line that shows it.
     pub(crate) line: usize,
+    /// ICD-10 codes in a medical context in this part (health only).
+    pub(crate) diagnosis_codes: usize,
 }
 
 /// What the scan found, and what it could not read.
@@ -200,6 +208,7 @@ pub(crate) fn scan(draft: &Draft, files: &Files<'_>, policy: &Policy) -> Scan {
         out: Scan::default(),
         _policy: policy,
     };
+    let mut work = crate::extract::Work::default();
     scanner.part(&draft.subject, Location::Subject, false);
     let body = text::readable(&draft.body, false);
     scanner.part(&body, Location::Body, true);
@@ -217,6 +226,16 @@ pub(crate) fn scan(draft: &Draft, files: &Files<'_>, policy: &Policy) -> Scan {
                 text::readable(&reading.body, false)
             };
             scanner.part(&body, location.clone(), true);
+            continue;
+        }
+        if let Some(format) = crate::extract::format_of(&file.names, content) {
+            let cut_short = (content.len() as u64) < file.size;
+            let extraction = crate::extract::extract(format, content, cut_short, &mut work);
+            if let Some(reason) = extraction.gap {
+                scanner.gap(&location, reason);
+            }
+            let readable = text::readable(&extraction.text, false);
+            scanner.part(&readable, location, false);
             continue;
         }
         if !text::is_text_file(file, content) {
@@ -275,6 +294,7 @@ impl Scanner<'_> {
                 category: special.category,
                 location: location.clone(),
                 line: special.line,
+                diagnosis_codes: special.diagnosis_codes,
             });
         }
         let signature = found.signature_line.filter(|_| signed);

@@ -168,6 +168,10 @@ pub(crate) fn scan_text(text: &str, participants: &HashSet<String>) -> TextScan 
     if contains_word(bytes, "<<") {
         scanner.machine_readable_zones();
     }
+    scanner
+        .out
+        .identifiers
+        .extend(super::birth::dates_of_birth(text));
     scanner.out
 }
 

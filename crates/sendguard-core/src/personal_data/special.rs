@@ -45,6 +45,8 @@ const MAILING: &[&str] = &[
 pub(crate) struct Special {
     pub(crate) category: &'static str,
     pub(crate) line: usize,
+    /// ICD-10 codes in a medical context (health only; see [`super::diagnosis`]).
+    pub(crate) diagnosis_codes: usize,
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
@@ -87,9 +89,28 @@ pub(crate) fn special_categories(text: &str) -> Vec<Special> {
                 .is_some_and(|window| window.eq_ignore_ascii_case(term))
                 && !found.iter().any(|f| f.category == category)
             {
-                found.push(Special { category, line });
+                found.push(Special {
+                    category,
+                    line,
+                    diagnosis_codes: 0,
+                });
             }
         }
+    }
+    let codes = super::diagnosis::diagnosis_codes(text);
+    if let Some(&first) = codes.first() {
+        match found.iter_mut().find(|f| f.category == "health") {
+            Some(health) => {
+                health.line = health.line.min(first);
+                health.diagnosis_codes = codes.len();
+            }
+            None => found.push(Special {
+                category: "health",
+                line: first,
+                diagnosis_codes: codes.len(),
+            }),
+        }
+        found.sort_by_key(|f| f.line);
     }
     if found.is_empty()
         || MAILING.iter().any(|word| contains(bytes, word))
@@ -114,11 +135,13 @@ mod tests {
             [
                 Special {
                     category: "health",
-                    line: 2
+                    line: 2,
+                    diagnosis_codes: 1,
                 },
                 Special {
                     category: "religion",
-                    line: 4
+                    line: 4,
+                    diagnosis_codes: 0,
                 }
             ]
         );

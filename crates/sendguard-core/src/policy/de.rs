@@ -11,6 +11,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
 
+use crate::expecting::Expecting;
 use crate::policy::tree::{Key, Node, Value};
 
 /// What is wrong, as data; [`crate::policy::PolicyError`] words it in every language.
@@ -29,8 +30,8 @@ pub(crate) enum Problem {
     /// A value of the wrong JSON type.
     WrongType { want: Want, found: Found },
     /// A value of the right type that is not acceptable (`"ex ample.com"` as a
-    /// domain). `want` is what the type's own `Deserialize` says it expects.
-    NotA { found: Found, want: String },
+    /// domain). `want` is what the type's own `Deserialize` expects.
+    NotA { found: Found, want: Expecting },
     /// A required key is missing.
     Missing { key: &'static str },
     /// A key given twice.
@@ -165,9 +166,14 @@ impl de::Error for Error {
     }
 
     fn invalid_type(unexpected: Unexpected<'_>, expected: &dyn de::Expected) -> Error {
-        Error::new(Problem::NotA {
-            found: Found::from_unexpected(&unexpected),
-            want: expected.to_string(),
+        let words = expected.to_string();
+        Error::new(match Expecting::from_phrase(&words) {
+            Some(want) => Problem::NotA {
+                found: Found::from_unexpected(&unexpected),
+                want,
+            },
+            // Not one of ours (the policy's own types all say what they expect typed).
+            None => Problem::Other(format!("{unexpected} is not {words}")),
         })
     }
 

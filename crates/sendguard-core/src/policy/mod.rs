@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::expecting::Expecting;
 use crate::vocabulary::Severity;
 
 pub use domain_set::DomainSet;
@@ -93,6 +94,9 @@ pub struct Policy {
     /// Thresholds and severities of the personal-data rules, and the organization's own
     /// identifiers.
     pub personal_data: PersonalData,
+    /// Holding mail back for a while after Send, so that a mistake can still be
+    /// stopped. Off by default.
+    pub delay: DelayPolicy,
     /// When sensitive personal data must travel end-to-end encrypted or labelled (rule
     /// `unprotected-sensitive-data`), and the sensitivity label the Outlook fix applies.
     pub protection: ProtectionPolicy,
@@ -126,6 +130,38 @@ pub struct ProtectionPolicy {
     pub severity_by_recipients: RecipientSeverities,
 }
 
+/// The longest delay a policy may set, in seconds (15 minutes). A delay is a chance to
+/// stop a mistake, not a send schedule: in Thunderbird the compose window stays open
+/// for the whole countdown, and a mail held for hours is a mail nobody expects.
+pub const MAX_DELAY_SECONDS: u32 = 900;
+
+/// Which mail a delay holds back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DelayWhen {
+    /// Every mail with at least one recipient outside the internal domains (trusted
+    /// partners and unusable addresses included).
+    #[default]
+    External,
+    /// Mail with an external recipient that the user sends despite a warning or a
+    /// block (verdict `warn` or `block`, confirmed or overridden).
+    Findings,
+    /// Every mail, internal ones too.
+    Always,
+}
+
+/// The policy's `delay` section: how long mail waits after Send before it leaves.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DelayPolicy {
+    /// Seconds a mail waits after Send before it leaves (at most 900). 0: no delay.
+    /// A delay comes after the checks and never replaces a block.
+    pub seconds: u32,
+    /// Which mail waits: `external` (a recipient outside the organization), `findings`
+    /// (an external recipient and a warning or block the user sent past) or `always`.
+    pub when: DelayWhen,
+}
+
 /// Settings of `personal-data-identifiers` and `personal-data-member-list`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -137,12 +173,19 @@ pub struct PersonalData {
     /// Distinct IBANs in a draft from which `personal-data-identifiers` reports: one
     /// customer's IBAN on an invoice is business, several people's bank details are a
     /// list.
+    #[serde(deserialize_with = "at_least_one")]
     pub min_ibans: std::num::NonZeroU32,
     /// Distinct other identifiers (cards, tax, pension and health insurance numbers,
     /// identity documents) from which `personal-data-identifiers` reports.
+    #[serde(deserialize_with = "at_least_one")]
     pub min_other_identifiers: std::num::NonZeroU32,
+    /// Distinct dates of birth (a date after "geb.", "born", "Geburtsdatum", … or in
+    /// such a column) from which `personal-data-identifiers` reports: one person's is
+    /// a booking, several are a list of people.
+    pub min_dates_of_birth: std::num::NonZeroU32,
     /// Distinct people (e-mail addresses, phone numbers or vCards) in one part (the
     /// text, one file) from which `personal-data-member-list` reports.
+    #[serde(deserialize_with = "at_least_one")]
     pub min_list_people: std::num::NonZeroU32,
     /// The severity of a personal-data finding by who gets the mail; the most exposed
     /// recipient decides, and the rule's own severity is the ceiling.
@@ -164,8 +207,8 @@ pub struct RecipientSeverities {
 /// One of the organization's own identifiers, as written in the policy
 /// (`"DE89 3704 0044 0532 0130 00"`). Parsing fails unless it validates as one of the
 /// identifiers the personal-data scan knows, so a typo cannot hide.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(into = "String")]
 pub struct OwnIdentifier(String);
 
 impl OwnIdentifier {
@@ -182,12 +225,36 @@ impl TryFrom<String> for OwnIdentifier {
         if crate::personal_data::identifies(&value) {
             Ok(OwnIdentifier(value))
         } else {
-            Err(format!(
-                "`{value}` is not a valid IBAN, card, tax, pension or health insurance or \
-                 document number (its check digits do not match)"
-            ))
+            let want: &dyn serde::de::Expected = &Expecting::OwnIdentifier;
+            Err(format!("`{value}` is not {want}"))
         }
     }
+}
+
+impl<'de> Deserialize<'de> for OwnIdentifier {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if crate::personal_data::identifies(&text) {
+            return Ok(OwnIdentifier(text));
+        }
+        let found = serde::de::Unexpected::Str(&text);
+        Err(serde::de::Error::invalid_value(
+            found,
+            &Expecting::OwnIdentifier,
+        ))
+    }
+}
+
+/// A threshold that cannot be 0, read so that 0 is refused in the policy's own words
+/// (serde's `NonZeroU32` says "a nonzero u32").
+fn at_least_one<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<std::num::NonZeroU32, D::Error> {
+    let count = u32::deserialize(deserializer)?;
+    std::num::NonZeroU32::new(count).ok_or_else(|| {
+        let found = serde::de::Unexpected::Unsigned(u64::from(count));
+        serde::de::Error::invalid_value(found, &Expecting::AtLeastOne)
+    })
 }
 
 impl From<OwnIdentifier> for String {
@@ -289,7 +356,8 @@ impl Default for Policy {
             internal_domains: DomainSet::default(),
             trusted_domains: DomainSet::default(),
             freemail_domains: DomainSet::default(),
-            bcc_mailing_from: crate::rules::DEFAULT_BCC_MAILING_FROM,
+            // Ten people in Bcc are a mailing; personal mail rarely hides that many.
+            bcc_mailing_from: 10,
             tenant_suffixes: DomainSet::default(),
             blocked_domains: DomainSet::default(),
             severity: Severities::default(),
@@ -301,6 +369,7 @@ impl Default for Policy {
             on_checker_error: FailMode::FailOpen,
             personal_data: PersonalData::default(),
             protection: ProtectionPolicy::default(),
+            delay: DelayPolicy::default(),
         }
     }
 }

@@ -73,6 +73,14 @@ impl Policy {
                 &["attachments", "max_total_mb"],
                 self.attachments.max_total_mb,
             ),
+            (self.delay.seconds > super::MAX_DELAY_SECONDS).then(|| {
+                at.invalid(
+                    &["delay", "seconds"],
+                    None,
+                    "policy.invalid.at-most",
+                    vec![("max", Arg::Count(super::MAX_DELAY_SECONDS as usize))],
+                )
+            }),
             self.newsletter_tool
                 .as_ref()
                 .and_then(|tool| tool.url.as_deref())
@@ -358,6 +366,35 @@ mod tests {
     }
 
     #[test]
+    fn own_identifiers_and_zero_thresholds_are_wrong_values_in_every_language() {
+        let error = refused(
+            "{\"personal_data\": {\"own_identifiers\": [\"DE89 3704 0044 0532 0130 01\"]}}",
+        );
+        assert_eq!(error.kind(), PolicyErrorKind::WrongValue);
+        assert_eq!(error.path(), "personal_data.own_identifiers[0]");
+        assert_eq!(error.column(), 40);
+        assert_eq!(
+            error.message(),
+            "`personal_data.own_identifiers[0]`: the text \"DE89 3704 0044 0532 0130 01\" is \
+             not an IBAN, card, tax, pension, health insurance or document number with valid \
+             check digits"
+        );
+        assert_eq!(
+            error.message_in(Lang::De),
+            "`personal_data.own_identifiers[0]`: der Text \"DE89 3704 0044 0532 0130 01\" \
+             passt nicht, erwartet wird eine IBAN, Karten-, Steuer-, Renten-, \
+             Krankenversicherten- oder Ausweisnummer mit gültigen Prüfziffern"
+        );
+        let error = refused("{\"personal_data\": {\"min_ibans\": 0}}");
+        assert_eq!(error.kind(), PolicyErrorKind::WrongValue);
+        assert_eq!(error.path(), "personal_data.min_ibans");
+        assert_eq!(
+            error.message_in(Lang::De),
+            "`personal_data.min_ibans`: die Zahl 0 passt nicht, erwartet wird eine ganze Zahl ab 1"
+        );
+    }
+
+    #[test]
     fn unknown_rule_in_severity_is_an_unknown_key_at_the_key() {
         let error = refused("{\"severity\": {\n  \"freemail-recipent\": \"off\"}}");
         assert_eq!(error.kind(), PolicyErrorKind::UnknownKey);
@@ -445,6 +482,37 @@ mod tests {
         assert_eq!(error.kind(), PolicyErrorKind::Invalid);
         assert_eq!(error.path(), "attachments.allowed_extensions[1]");
         assert_eq!(error.column(), 48);
+    }
+
+    #[test]
+    fn delay_is_bounded_and_its_typos_are_errors_with_a_path() {
+        let policy =
+            Policy::from_json(r#"{"delay": {"seconds": 900, "when": "findings"}}"#).unwrap();
+        assert_eq!(policy.delay.seconds, 900);
+        let error = refused("{\n  \"delay\": {\"seconds\": 901}\n}");
+        assert_eq!(error.kind(), PolicyErrorKind::Invalid);
+        assert_eq!(error.path(), "delay.seconds");
+        assert_eq!((error.line(), error.column()), (2, 13));
+        assert_eq!(error.message(), "`delay.seconds` must be at most 900");
+        assert_eq!(
+            error.message_in(Lang::De),
+            "`delay.seconds` darf höchstens 900 sein"
+        );
+        let error = refused(r#"{"delay": {"external_seconds": 120}}"#);
+        assert_eq!(error.kind(), PolicyErrorKind::UnknownKey);
+        assert_eq!(error.path(), "delay.external_seconds");
+        let error = refused(r#"{"delay": {"seconds": 60, "when": "extrenal"}}"#);
+        assert_eq!(error.kind(), PolicyErrorKind::WrongValue);
+        assert_eq!(error.path(), "delay.when");
+        assert!(
+            error.message().contains("did you mean `external`"),
+            "{error}"
+        );
+        for bad in ["-1", "\"120\"", "2.5", "null"] {
+            let error = refused(&format!(r#"{{"delay": {{"seconds": {bad}}}}}"#));
+            assert_eq!(error.kind(), PolicyErrorKind::WrongValue, "{bad}");
+            assert_eq!(error.path(), "delay.seconds", "{bad}");
+        }
     }
 
     #[test]

@@ -31,10 +31,6 @@ const MESSAGE: MessageKeys = MessageKeys {
     other: "rule.freemail-recipient.message.other",
 };
 
-/// The policy's `bcc_mailing_from` default: ten people in Bcc are a mailing; personal
-/// mail rarely hides that many.
-pub(crate) const DEFAULT_BCC_MAILING_FROM: u32 = 10;
-
 /// A private mailbox this rule is about.
 fn private(recipient: &Recipient) -> bool {
     recipient.freemail && !recipient.disposable && !recipient.is_sender

@@ -47,8 +47,6 @@ macro_rules! declare_rule_modules {
 
 rule_registry!(declare_rule_modules);
 
-pub(crate) use freemail_recipient::DEFAULT_BCC_MAILING_FROM;
-
 /// What every rule sees: the draft, the policy, and the recipient analysis and its
 /// counts, each done once per check.
 pub(crate) struct Context<'a> {

@@ -13,12 +13,14 @@ use crate::vocabulary::Severity;
 
 impl Default for PersonalData {
     /// Three IBANs are several people's bank details (one customer's on an invoice is
+    /// business); three dates of birth likewise (one traveller's to a travel agency is
     /// business); any other identifier counts from one; ten people make a list.
     fn default() -> Self {
         PersonalData {
             own_identifiers: Vec::new(),
             min_ibans: NonZeroU32::new(3).unwrap_or(NonZeroU32::MIN),
             min_other_identifiers: NonZeroU32::MIN,
+            min_dates_of_birth: NonZeroU32::new(3).unwrap_or(NonZeroU32::MIN),
             min_list_people: NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN),
             severity_by_recipients: RecipientSeverities::default(),
         }
@@ -68,6 +70,7 @@ pub(super) fn kind_name(identifier: Identifier) -> Arg {
         Identifier::PensionNumber => "personal-data.kind.pension-number",
         Identifier::HealthInsuranceNumber => "personal-data.kind.health-insurance-number",
         Identifier::IdDocument => "personal-data.kind.id-document",
+        Identifier::DateOfBirth => "personal-data.kind.date-of-birth",
     };
     Arg::Text(text(key, &[]))
 }

@@ -1,7 +1,8 @@
 //! `personal-data-identifiers`: validated identifiers of people in the subject, the
 //! text or the files (IBAN, payment card, German tax, pension and health insurance
-//! numbers, identity documents). One finding per kind that reaches its threshold
-//! (`personal_data.min_ibans`, `min_other_identifiers`), counted as distinct values;
+//! numbers, identity documents, dates of birth). One finding per kind that reaches its
+//! threshold (`personal_data.min_ibans`, `min_dates_of_birth`, `min_other_identifiers`),
+//! counted as distinct values;
 //! the organization's own identifiers (`personal_data.own_identifiers`) and the bank
 //! details of the sender's signature do not count. Values are shown masked.
 
@@ -57,6 +58,7 @@ pub(super) fn check(context: &Context<'_>, ceiling: Severity) -> Vec<Finding> {
         }
         let threshold = match identifier {
             Identifier::Iban => settings.min_ibans,
+            Identifier::DateOfBirth => settings.min_dates_of_birth,
             _ => settings.min_other_identifiers,
         };
         if distinct.is_empty() || distinct.len() < threshold.get() as usize {

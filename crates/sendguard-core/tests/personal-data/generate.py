@@ -12,6 +12,8 @@ import json
 import random
 from pathlib import Path
 
+import documents
+
 rng = random.Random(20261201)
 OUT = Path(__file__).parent / "corpus"
 COMPANY_IBAN = "DE89370400440532013000"  # the company's own: listed in policy.json
@@ -167,10 +169,136 @@ cases = []
 
 
 def case(name, kind, text, labels, list_expected=False):
-    (OUT / name).write_text(text, encoding="utf-8")
+    if isinstance(text, bytes):
+        (OUT / name).write_bytes(text)
+    else:
+        (OUT / name).write_text(text, encoding="utf-8")
     entry = {"file": name, "kind": kind, "list": list_expected}
     entry.update({k: v for k, v in labels.items() if v})
     cases.append(entry)
+
+
+def birth():
+    """A date of birth: (shown as in German letters, label YYYYMMDD)."""
+    day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(1940, 2005)
+    style = rng.choice(["%d.%m.%Y", "%02d.%02d.%Y", "%Y-%m-%d"])
+    if style == "%Y-%m-%d":
+        shown = f"{year}-{month:02d}-{day:02d}"
+    elif style == "%02d.%02d.%Y":
+        shown = f"{day:02d}.{month:02d}.{year}"
+    else:
+        shown = f"{day}.{month}.{year}"
+    return shown, f"{year}{month:02d}{day:02d}"
+
+
+def birth_of(text):
+    """The label of the `geb. d.m.19yy` date in a medical letter."""
+    after = text.split("geb. ", 1)[1].split("\n", 1)[0]
+    day, month, year = after.split(".")
+    return f"{int(year):04d}{int(month):02d}{int(day):02d}"
+
+
+ICD_CODES = ["J06.9", "F32.1", "F43.2", "M54.5", "K29.7", "I10.90", "E11.9", "G43.0", "S82.6",
+             "C50.4", "Z34", "A09.9", "N39.0", "R51", "F41.1", "T14.0"]
+
+
+def people_rows(n, with_iban, with_birth):
+    header = ["Vorname", "Nachname", "E-Mail", "Telefon"]
+    if with_birth:
+        header.append(rng.choice(["Geburtsdatum", "geb. am", "Date of birth", "DOB"]))
+    if with_iban:
+        header.append("IBAN")
+    rows, ibans, births = [header], [], []
+    for j in range(n):
+        first, last = person()
+        row = [first, last, email(first, last, j), phone()]
+        if with_birth:
+            shown, label = birth()
+            births.append(label)
+            row.append(shown)
+        if with_iban:
+            value = iban_de()
+            ibans.append(value)
+            row.append(value)
+        rows.append(row)
+    return rows, ibans, births
+
+
+def medical_letter():
+    first, last = person()
+    shown, label = birth()
+    code = rng.choice(ICD_CODES)
+    certainty = rng.choice(["", " G", " V", " Z"])
+    lines = [rng.choice(["Arztbrief", "Befund", "Entlassungsbericht", "Medical report"]),
+             f"Patient: {first} {last}, " + rng.choice([f"geb. {shown}", f"geboren am {shown}", f"born {shown}"]),
+             rng.choice([f"Diagnose (ICD-10): {code}{certainty}", f"ICD-10-GM: {code}{certainty}",
+                         f"Diagnosis: ICD {code}", f"Dg.: {code}{certainty}"]),
+             f"Weitere Behandlung ab {rng.randint(1, 28)}.{rng.randint(1, 12)}.2027, Zimmer B{rng.randint(10, 99)}.",
+             f"Dr. med. {rng.choice(LAST)}"]
+    return lines, label
+
+
+def documents_cases():
+    """Member lists and medical letters as Word, Excel, OpenDocument, PDF and zip files
+    (written by documents.py), and hard negatives for dates and codes."""
+    writers = [
+        ("docx", lambda rows: documents.docx(["Mitgliederliste Stand 11/2026"], table=rows)),
+        ("xlsx", documents.xlsx),
+        ("ods", documents.ods),
+        ("odt", lambda rows: documents.odt(["\t".join(r) for r in rows])),
+        ("pdf", lambda rows: documents.pdf(["  ".join(r) for r in rows])),
+        ("pptx", lambda rows: documents.pptx([["  ".join(r) for r in rows]])),
+    ]
+    for i in range(12):
+        extension, write = writers[i % len(writers)]
+        rows, ibans, births = people_rows(rng.randint(12, 40), i % 3 == 1, i % 2 == 0)
+        case(f"members-{i:02d}.{extension}", "member-list", write(rows),
+             {"iban": ibans, "date-of-birth": births}, list_expected=True)
+    for i in range(3):
+        rows, ibans, births = people_rows(rng.randint(12, 30), False, True)
+        inner = documents.xlsx(rows) if i % 2 else documents.docx(["Teilnehmer"], table=rows)
+        name = "teilnehmer.xlsx" if i % 2 else "teilnehmer.docx"
+        case(f"members-zip-{i:02d}.zip", "member-list",
+             documents.archive([("README.txt", "Liste anbei."), (name, inner)]),
+             {"date-of-birth": births}, list_expected=True)
+    letter_writers = [
+        ("docx", documents.docx),
+        ("odt", documents.odt),
+        ("pdf", lambda lines: documents.pdf(lines, compress=True)),
+        ("pdf", lambda lines: documents.pdf(lines, unicode_font=True)),
+    ]
+    for i in range(8):
+        extension, write = letter_writers[i % len(letter_writers)]
+        lines, label = medical_letter()
+        case(f"medical-letter-{i:02d}.{extension}", "medical", write(lines),
+             {"special": ["health"], "icd10": True, "date-of-birth": [label]})
+    # A sick note with only a code as its health term.
+    for i in range(3):
+        first, last = person()
+        code = rng.choice(ICD_CODES)
+        text = (f"Hallo Frau {last},\n\nanbei die AU von Herrn {first} {last} bis Freitag, "
+                f"ICD {code} G.\n\nGruß, Personalabteilung")
+        case(f"sick-note-code-{i:02d}.txt", "hr", text, {"special": ["health"], "icd10": True})
+    # Hard negatives: codes and dates where no diagnosis or birth is meant.
+    for i in range(6):
+        first, last = person()
+        text = (f"Hallo {first},\n\ndie Teile A12.3, B20 und C50.4 liegen in Halle E11, Regal F32.\n"
+                f"Termin am {rng.randint(1, 28)}.{rng.randint(1, 12)}.2027, Rechnung vom "
+                f"{rng.randint(1, 28)}.{rng.randint(1, 12)}.2026, Lieferung KW {rng.randint(1, 52)}.\n"
+                f"Flug LH{rng.randint(100, 999)}, Sitz {rng.randint(1, 40)}C, Gate B{rng.randint(10, 60)}.\n"
+                f"Gegründet {rng.randint(1950, 2000)}, seit 01.01.{rng.randint(1990, 2020)} am Markt.\n"
+                f"\nBeste Grüße\n{first} {last}")
+        case(f"codes-and-dates-{i:02d}.txt", "hard-negative", text, {})
+    for i in range(3):
+        text = (f"Sehr geehrte Frau {rng.choice(LAST)},\n\nunser Seminar zu ICD-10-Codes: F32.1 "
+                f"richtig kodieren, Geburtsdatum-Felder im Formular ab 1.1.2027.\n"
+                f"Newsletter abbestellen: https://news.example/u/{digits(8)}\n")
+        case(f"mailing-codes-{i:02d}.txt", "newsletter", text, {})
+    rows = [["Name", "Geburtstag (Feier)", "Raum"]] + [
+        [f"{person()[0]}", f"{rng.randint(1, 28)}.{rng.randint(1, 12)}.2027", f"B{rng.randint(10, 99)}"]
+        for _ in range(4)]
+    case("party-plan.xlsx", "business", documents.xlsx(rows), {})
+    case("encrypted-looking.docx", "business", documents.docx(["Angebot 2027", "Preis 1.250,00 EUR"]), {})
 
 
 def main():
@@ -238,7 +366,8 @@ def main():
                 f"Arbeitsunfähig vom {rng.randint(1, 20)}.11. bis {rng.randint(21, 28)}.11.2026.\n"
                 f"Praxis Dr. med. Weiß, Tel. 030 {digits(7)}\n")
         case(f"medical-{i:02d}.txt", "medical", text,
-             {"health-insurance-number": [k], "special": ["health"]})
+             {"health-insurance-number": [k], "special": ["health"], "icd10": True,
+              "date-of-birth": [birth_of(text)]})
     # HR mails with special categories: church tax, union dues, a sick note; and
     # mailings that only talk about such topics.
     for i in range(6):
@@ -346,6 +475,7 @@ def main():
            "ORGANIZER:mailto:chef@corp.example\r\nATTENDEE:mailto:a@partner.example\r\n"
            "ATTENDEE:mailto:b@partner.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
     case("meeting.ics", "business", ics, {})
+    documents_cases()
     (OUT.parent / "labels.json").write_text(json.dumps(cases, indent=1, ensure_ascii=False) + "\n",
                                             encoding="utf-8")
     print(f"{len(cases)} cases")
