@@ -23,7 +23,7 @@ use std::process::Command;
 
 use crate::{run, tools};
 
-/// The most the checker's wasm module may weigh, gzip -9, data included (420 KB).
+/// The most the checker's wasm module may weigh, gzip -9, data included (432 KB).
 ///
 /// Raised from 350 KB on purpose: with the lookalike and personal-data rules merged the
 /// module measures 389,734 bytes (341,805 before them, after this session's table
@@ -33,7 +33,11 @@ use crate::{run, tools};
 /// measured 417,225 bytes (+25.3 KB over 391,968; float parsing, 11 KB of it, was
 /// already taken out). Issue 12's goal stays 200 KB (see the crate README); loading
 /// extraction as a second module only for drafts with documents is the way back.
-pub(crate) const WASM_GZIP_BUDGET: u64 = 420_000;
+/// Raised once more from 420 KB: `unprotected-sensitive-data` (rule, `encrypt` and
+/// `apply-label` fixes, the `protection` policy section and its messages) measured
+/// 427,868 bytes on main after the merge (+7.7 KB by itself). The speed/size branch
+/// `perf` (−6.8 KB: serde_path_to_error gone) did not land in time.
+pub(crate) const WASM_GZIP_BUDGET: u64 = 432_000;
 
 /// wasm features rustc's wasm32-unknown-unknown target emits; binaryen must accept
 /// them, and wasm2js lowers them to plain JavaScript.

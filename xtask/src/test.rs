@@ -199,7 +199,7 @@ fn mime_oracle() -> Result<(), String> {
 
 /// Outlook `.msg` files read by sendguard against the PyPI package `extract_msg` and
 /// against their `.eml` twins (`tests/msg-oracle/compare.py`). The package goes into a
-/// virtual environment under `target/` on first use, pinned to one version.
+/// directory under `target/` on first use, pinned to one version.
 fn msg_oracle() -> Result<(), String> {
     const EXTRACT_MSG: &str = "extract-msg==0.57.0";
     run::cargo(&[
@@ -213,32 +213,32 @@ fn msg_oracle() -> Result<(), String> {
         "read_eml",
     ])?;
     let root = run::root();
-    let venv = root.join("target/msg-oracle-venv");
-    let python = venv.join("bin/python");
-    let python = python.to_string_lossy();
-    let installed = std::process::Command::new(&*python)
+    // `pip install --target` needs no venv module (Debian ships it apart, as python3-venv,
+    // which a fresh machine lacks); the package directory is put on PYTHONPATH.
+    let packages = root.join("target/msg-oracle-packages");
+    let packages = packages.to_string_lossy();
+    let pythonpath = [("PYTHONPATH", &*packages)];
+    let installed = std::process::Command::new("python3")
         .args([
             "-c",
             "import extract_msg; assert extract_msg.__version__ == '0.57.0'",
         ])
+        .env("PYTHONPATH", &*packages)
         .output()
         .is_ok_and(|out| out.status.success());
     if !installed {
         run::run_in(
             &root,
             "python3",
-            &["-m", "venv", &venv.to_string_lossy()],
-            &[],
-        )?;
-        run::run_in(
-            &root,
-            &python,
             &[
                 "-m",
                 "pip",
                 "install",
                 "--quiet",
                 "--disable-pip-version-check",
+                "--upgrade",
+                "--target",
+                &packages,
                 EXTRACT_MSG,
             ],
             &[],
@@ -247,9 +247,9 @@ fn msg_oracle() -> Result<(), String> {
     let binary = root.join("target/debug/examples/read_eml");
     run::run_in(
         &root,
-        &python,
+        "python3",
         &["tests/msg-oracle/compare.py", &binary.to_string_lossy()],
-        &[],
+        &pythonpath,
     )
 }
 
