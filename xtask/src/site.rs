@@ -72,15 +72,8 @@ pub(crate) fn build() -> Result<(), String> {
         if file.extension().is_some_and(|ext| ext == "html") {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let mut page = parse(&text).map_err(|e| format!("www/{}: {e}", relative.display()))?;
-            page.main = page.main.replace("{{thunderbird-addon-id}}", &addon_id);
-            if let Some(at) = page.main.find("{{") {
-                let near: String = page.main[at..].chars().take(40).collect();
-                return Err(format!(
-                    "www/{}: unknown place `{near}`",
-                    relative.display()
-                ));
-            }
+            let page = prepare(&text, &addon_id)
+                .map_err(|e| format!("www/{}: {e}", relative.display()))?;
             let html = render(&layout, &page).map_err(|e| format!("www/{LAYOUT}: {e}"))?;
             std::fs::write(&target, html).map_err(|e| format!("cannot write {target:?}: {e}"))?;
             pages += 1;
@@ -141,6 +134,18 @@ fn site_catalogue(site: &Path, core: &Path) -> Result<String, String> {
 
 /// The Thunderbird add-on's id (`browser_specific_settings.gecko.id`), which IT's
 /// `policies.json` must name.
+/// One page's source read and its build-time places filled (the Thunderbird add-on's id);
+/// a place left over is an error, so no page ships a `{{…}}` placeholder.
+fn prepare(text: &str, addon_id: &str) -> Result<Page, String> {
+    let mut page = parse(text)?;
+    page.main = page.main.replace("{{thunderbird-addon-id}}", addon_id);
+    if let Some(at) = page.main.find("{{") {
+        let near: String = page.main[at..].chars().take(40).collect();
+        return Err(format!("unknown place `{near}`"));
+    }
+    Ok(page)
+}
+
 fn thunderbird_addon_id(root: &Path) -> Result<String, String> {
     let path = root.join("addin-thunderbird/manifest.json");
     let text = std::fs::read_to_string(&path)
@@ -307,10 +312,11 @@ mod tests {
     fn every_page_of_the_site_renders() {
         let www = run::root().join("www");
         let layout = std::fs::read_to_string(www.join(LAYOUT)).unwrap();
+        let addon_id = thunderbird_addon_id(&run::root()).unwrap();
         let mut count = 0;
         for file in files_under(&www).unwrap() {
             if file.extension().is_some_and(|e| e == "html") && !file.ends_with(LAYOUT) {
-                let page = parse(&std::fs::read_to_string(&file).unwrap())
+                let page = prepare(&std::fs::read_to_string(&file).unwrap(), &addon_id)
                     .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
                 let html = render(&layout, &page).unwrap();
                 assert!(!html.contains("{{"), "{}", file.display());
