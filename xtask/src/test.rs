@@ -177,6 +177,19 @@ fn personal_data() -> Result<(), String> {
 /// SOURCES.md) against Python's `email` package, the outside oracle. Disagreements
 /// must be listed, with the reason, in tests/mime-oracle/disagreements.txt.
 fn mime_oracle() -> Result<(), String> {
+    let reader = build_read_eml()?;
+    let root = run::root();
+    run::run_in(
+        &root,
+        "python3",
+        &["tests/mime-oracle/compare.py", &reader],
+        &[],
+    )
+}
+
+/// Builds the example both oracles drive (it reads `.eml` and `.msg`, legacy charsets on)
+/// and gives its path.
+fn build_read_eml() -> Result<String, String> {
     run::cargo(&[
         "build",
         "--locked",
@@ -187,14 +200,8 @@ fn mime_oracle() -> Result<(), String> {
         "--example",
         "read_eml",
     ])?;
-    let root = run::root();
-    let binary = root.join("target/debug/examples/read_eml");
-    run::run_in(
-        &root,
-        "python3",
-        &["tests/mime-oracle/compare.py", &binary.to_string_lossy()],
-        &[],
-    )
+    let binary = run::root().join("target/debug/examples/read_eml");
+    Ok(binary.to_string_lossy().into_owned())
 }
 
 /// Outlook `.msg` files read by sendguard against the PyPI package `extract_msg` and
@@ -202,16 +209,7 @@ fn mime_oracle() -> Result<(), String> {
 /// directory under `target/` on first use, pinned to one version.
 fn msg_oracle() -> Result<(), String> {
     const EXTRACT_MSG: &str = "extract-msg==0.57.0";
-    run::cargo(&[
-        "build",
-        "--locked",
-        "-p",
-        "sendguard-core",
-        "--features",
-        "legacy-charsets",
-        "--example",
-        "read_eml",
-    ])?;
+    let reader = build_read_eml()?;
     let root = run::root();
     // `pip install --target` needs no venv module (Debian ships it apart, as python3-venv,
     // which a fresh machine lacks); the package directory is put on PYTHONPATH.
@@ -244,11 +242,10 @@ fn msg_oracle() -> Result<(), String> {
             &[],
         )?;
     }
-    let binary = root.join("target/debug/examples/read_eml");
     run::run_in(
         &root,
         "python3",
-        &["tests/msg-oracle/compare.py", &binary.to_string_lossy()],
+        &["tests/msg-oracle/compare.py", &reader],
         &pythonpath,
     )
 }
