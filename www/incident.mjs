@@ -2,7 +2,7 @@
 // (the same core as `sendguard incident`), and the assessment and papers are shown to copy
 // or download. Nothing is uploaded and nothing is sent.
 
-import { ready, t, onLangChange, currentLang, download } from "/site.mjs";
+import { ready, t, onLangChange, currentLang, download, takeFiles } from "/site.mjs";
 
 const SITE_MODULE = "/checker/sendguard-checker-site.mjs";
 
@@ -146,20 +146,7 @@ async function load(file) {
   await assess();
 }
 
-dropzone.addEventListener("dragover", (event) => {
-  event.preventDefault();
-  dropzone.classList.add("over");
-});
-dropzone.addEventListener("dragleave", () => dropzone.classList.remove("over"));
-dropzone.addEventListener("drop", (event) => {
-  event.preventDefault();
-  dropzone.classList.remove("over");
-  const file = event.dataTransfer?.files?.[0];
-  if (file) load(file);
-});
-fileInput.addEventListener("change", () => {
-  if (fileInput.files[0]) load(fileInput.files[0]);
-});
+takeFiles(dropzone, fileInput, load);
 noticedInput.addEventListener("change", () => assess());
 
 noticedInput.value = nowForInput();

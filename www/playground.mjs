@@ -2,7 +2,7 @@
 // browser by the checker package under the server's /policy.json, shown with the shared
 // report view, with the fixes applied to the fields. Nothing is sent anywhere.
 
-import { ready, t, onLangChange, currentLang, download } from "/site.mjs";
+import { ready, t, onLangChange, currentLang, download, takeFiles } from "/site.mjs";
 
 const CHECKER_URL = "/checker/sendguard-checker.mjs";
 const REPORT_VIEW_URL = "/checker/report-view.mjs";
@@ -315,20 +315,7 @@ async function loadEml(file) {
   check({ focus: true });
 }
 
-dropzone.addEventListener("dragover", (event) => {
-  event.preventDefault();
-  dropzone.classList.add("over");
-});
-dropzone.addEventListener("dragleave", () => dropzone.classList.remove("over"));
-dropzone.addEventListener("drop", (event) => {
-  event.preventDefault();
-  dropzone.classList.remove("over");
-  const file = event.dataTransfer?.files?.[0];
-  if (file) loadEml(file);
-});
-fileInput.addEventListener("change", () => {
-  if (fileInput.files[0]) loadEml(fileInput.files[0]);
-});
+takeFiles(dropzone, fileInput, loadEml);
 
 // ---- the example and editing ---------------------------------------------------------
 

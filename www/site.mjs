@@ -118,6 +118,24 @@ export const ready = loadCatalogue().then(() => {
 });
 
 /** Offers `content` to the user as a file download, without any request. */
+/** Calls `onFile` with the first file dropped on `dropzone` or picked in `fileInput`. */
+export function takeFiles(dropzone, fileInput, onFile) {
+  dropzone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    dropzone.classList.add("over");
+  });
+  dropzone.addEventListener("dragleave", () => dropzone.classList.remove("over"));
+  dropzone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    dropzone.classList.remove("over");
+    const file = event.dataTransfer?.files?.[0];
+    if (file) onFile(file);
+  });
+  fileInput.addEventListener("change", () => {
+    if (fileInput.files[0]) onFile(fileInput.files[0]);
+  });
+}
+
 export function download(filename, mediaType, content) {
   const url = URL.createObjectURL(new Blob([content], { type: mediaType }));
   const link = document.createElement("a");
