@@ -138,3 +138,18 @@ pub(super) fn single_attachment<'a>(
         .all(|location| top(location).as_deref() == Some(first.as_str()))
         .then_some(first)
 }
+
+/// The catalogue key of a special category's name (`personal-data-special-category`
+/// and `unprotected-sensitive-data` both name them).
+pub(super) fn category_key(category: &str) -> &'static str {
+    match category {
+        "health" => "personal-data.category.health",
+        "religion" => "personal-data.category.religion",
+        "trade-union" => "personal-data.category.trade-union",
+        "sexual-orientation" => "personal-data.category.sexual-orientation",
+        "ethnic-origin" => "personal-data.category.ethnic-origin",
+        "biometric" => "personal-data.category.biometric",
+        "genetic" => "personal-data.category.genetic",
+        _ => "personal-data.category.political",
+    }
+}

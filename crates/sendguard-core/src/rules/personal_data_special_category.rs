@@ -8,25 +8,17 @@
 use crate::messages::{Arg, text};
 use crate::personal_data::Location;
 use crate::rules::Context;
-use crate::rules::personal_data::{places, severity_for_recipients, single_attachment};
+use crate::rules::personal_data::{
+    category_key, places, severity_for_recipients, single_attachment,
+};
 use crate::vocabulary::{Finding, RuleId, Severity};
 
 pub(super) const TITLE: &str = "rule.personal-data-special-category.title";
 pub(super) const WHY: &str = "rule.personal-data-special-category.why";
 
-/// The catalogue key of a category's name.
+/// A category's name, as a message argument.
 fn category_name(category: &str) -> Arg {
-    let key = match category {
-        "health" => "personal-data.category.health",
-        "religion" => "personal-data.category.religion",
-        "trade-union" => "personal-data.category.trade-union",
-        "sexual-orientation" => "personal-data.category.sexual-orientation",
-        "ethnic-origin" => "personal-data.category.ethnic-origin",
-        "biometric" => "personal-data.category.biometric",
-        "genetic" => "personal-data.category.genetic",
-        _ => "personal-data.category.political",
-    };
-    Arg::Text(text(key, &[]))
+    Arg::Text(text(category_key(category), &[]))
 }
 
 pub(super) fn check(context: &Context<'_>, ceiling: Severity) -> Vec<Finding> {

@@ -24,7 +24,7 @@ use crate::personal_data::{Identifier, Location};
 use crate::policy::{ProtectionPolicy, RecipientSeverities};
 use crate::recipients::Class;
 use crate::rules::Context;
-use crate::rules::personal_data::{kind_name, single_attachment};
+use crate::rules::personal_data::{category_key, kind_name, single_attachment};
 use crate::vocabulary::{Finding, Fix, FixOffer, RuleId, Severity};
 
 pub(super) const TITLE: &str = "rule.unprotected-sensitive-data.title";
@@ -47,20 +47,6 @@ impl Default for ProtectionPolicy {
                 private_mailbox: Severity::Block,
             },
         }
-    }
-}
-
-/// The catalogue key of a special category's name (as `personal-data-special-category`).
-fn category_key(category: &str) -> &'static str {
-    match category {
-        "health" => "personal-data.category.health",
-        "religion" => "personal-data.category.religion",
-        "trade-union" => "personal-data.category.trade-union",
-        "sexual-orientation" => "personal-data.category.sexual-orientation",
-        "ethnic-origin" => "personal-data.category.ethnic-origin",
-        "biometric" => "personal-data.category.biometric",
-        "genetic" => "personal-data.category.genetic",
-        _ => "personal-data.category.political",
     }
 }
 
